@@ -1,0 +1,162 @@
+// Package app is the seam between Wails and Relais's backend: the only
+// package that imports the Wails runtime. Each bound facade (Shell,
+// Workspaces, Settings) turns a UI request into calls on backend packages and
+// returns (DTO, error); FormatError turns the error into something the UI
+// can say in the user's language.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"relais/backend/blob"
+	"relais/backend/settings"
+	"relais/backend/store"
+	"relais/backend/workspace"
+)
+
+// Version is set at build time with -ldflags "-X relais/app.Version=…".
+var Version = "dev"
+
+// Default window size for a first launch.
+const (
+	DefaultWidth  = 1200
+	DefaultHeight = 780
+)
+
+// App owns the backend services for one run of Relais.
+type App struct {
+	log *slog.Logger
+
+	mu         sync.RWMutex
+	ctx        context.Context
+	dataDir    string
+	db         *store.Store
+	workspaces *workspace.Service
+	settings   *settings.Service
+	startErr   error
+
+	Shell      *Shell
+	Workspaces *Workspaces
+	Settings   *Settings
+}
+
+// New returns an App; it does no I/O. The store is opened in Startup, after
+// Wails' single-instance check, so a second launch never trips over
+// Badger's directory lock.
+func New(log *slog.Logger) *App {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	a := &App{log: log}
+	a.Shell = &Shell{a: a}
+	a.Workspaces = &Workspaces{a: a}
+	a.Settings = &Settings{a: a}
+	return a
+}
+
+// Bindings lists the facades Wails exposes to the frontend.
+func (a *App) Bindings() []any { return []any{a.Shell, a.Workspaces, a.Settings} }
+
+// Startup opens the store and places the window. A failure is kept and
+// shown by the UI (Shell.Info) instead of killing the app silently.
+func (a *App) Startup(ctx context.Context) {
+	a.mu.Lock()
+	a.ctx = ctx
+	a.mu.Unlock()
+	dir, err := store.DefaultDir()
+	if err == nil {
+		err = a.open(ctx, dir)
+	}
+	if err != nil {
+		a.log.Error("start-up failed", "err", err)
+		a.mu.Lock()
+		a.startErr = err
+		a.mu.Unlock()
+	}
+	a.placeWindow(ctx)
+}
+
+func (a *App) open(ctx context.Context, dir string) error {
+	db, err := store.Open(ctx, dir, store.Options{Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.dataDir = dir
+	a.db = db
+	a.workspaces = workspace.New(db, blob.New(db.BlobDir()))
+	a.settings = settings.New(db)
+	return nil
+}
+
+// DomReady shows the window once the page is there: it was created hidden
+// and placed in Startup, so it never flashes at a default place or size.
+func (a *App) DomReady(ctx context.Context) {
+	runtime.WindowShow(ctx)
+}
+
+// BeforeClose saves the window's geometry; it never prevents closing.
+func (a *App) BeforeClose(ctx context.Context) bool {
+	a.saveWindow(ctx)
+	return false
+}
+
+// Shutdown closes the store.
+func (a *App) Shutdown(context.Context) {
+	a.mu.Lock()
+	db := a.db
+	a.db = nil
+	a.mu.Unlock()
+	if db != nil {
+		if err := db.Close(); err != nil {
+			a.log.Error("closing the store", "err", err)
+		}
+	}
+}
+
+// SecondInstance brings the running window forward when Relais is
+// launched again.
+func (a *App) SecondInstance(options.SecondInstanceData) {
+	ctx := a.context()
+	if ctx == nil {
+		return
+	}
+	runtime.WindowUnminimise(ctx)
+	runtime.WindowShow(ctx)
+	runtime.EventsEmit(ctx, "app:second-instance")
+}
+
+func (a *App) context() context.Context {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.ctx
+}
+
+// errNotReady is returned by facades when the store failed to open.
+var errNotReady = errors.New("app: store not open")
+
+func (a *App) services() (*workspace.Service, *settings.Service, *store.Store, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.db == nil {
+		if a.startErr != nil {
+			return nil, nil, nil, a.startErr
+		}
+		return nil, nil, nil, errNotReady
+	}
+	return a.workspaces, a.settings, a.db, nil
+}
+
+func (a *App) emit(name string, data ...any) {
+	if ctx := a.context(); ctx != nil {
+		runtime.EventsEmit(ctx, name, data...)
+	}
+}

@@ -1,0 +1,433 @@
+// Package store is Relais's single embedded database: one Badger (v4)
+// database plus a blob folder, both under the user's data directory.
+//
+// # Layout on disk
+//
+//	<data dir>/            0700, RELAIS_DATA_DIR or the OS's per-user data folder
+//	    db/                the Badger database
+//	    blobs/ab/cdef…     content-addressed files (see package blob)
+//	    backups/           automatic and user backups (*.relaisbak)
+//
+// # Key layout
+//
+// Every key starts with a one-byte table prefix (the Table* constants).
+// Records live under their table prefix followed by their id; secondary
+// indexes are key-only entries (empty value) whose key carries the indexed
+// value and the record id, so a lookup is a prefix scan with
+// PrefetchValues off and no index key is ever read-modify-written. Times
+// inside keys are big-endian (see TimeKey) so keys sort by time.
+//
+// # Values
+//
+// A value is one format byte followed by the payload. FormatJSON (1) is
+// versioned JSON; a reader meeting a format byte it does not know fails with
+// ErrUnknownFormat instead of guessing. Index entries have empty values.
+//
+// # Schema and migrations
+//
+// The key "\x00schema" holds the schema version. Open runs every migration
+// newer than the stored version, each in its own transaction together with
+// the version bump, after writing an automatic backup to backups/. A database
+// written by a newer Relais is refused with ErrSchemaTooNew, untouched.
+//
+// # Durability
+//
+// Writes are synced (SyncWrites): when Update returns nil the transaction is
+// on disk, so the UI may report it as saved; a kill -9 at any moment loses
+// nothing that was confirmed (TestCrashDurability proves it).
+//
+// # Backup and restore
+//
+// Backup writes a header and Badger's own backup stream. Restore loads a
+// backup into a fresh directory beside the database and swaps the two
+// directories only once the load has succeeded; an interrupted swap is
+// repaired at the next Open.
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Table prefixes. Each table or index owns one byte; never reuse a byte.
+const (
+	TableMeta     byte = 0x00 // schema version and store bookkeeping
+	TableSettings byte = 0x01 // app settings, one key per setting name
+
+	TableWorkspace     byte = 0x10 // workspace records by id
+	IndexWorkspaceName byte = 0x11 // key-only: <folded name> 0x00 <id>
+
+	// Reserved for later tables: 0x20 accounts, 0x30 library, 0x40 posts,
+	// 0x50 schedule.
+)
+
+// FormatJSON marks a value encoded as JSON.
+const FormatJSON byte = 1
+
+var (
+	// ErrNotFound is returned when a key does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrClosed is returned by operations on a closed store.
+	ErrClosed = errors.New("store: closed")
+	// ErrUnknownFormat is returned when a value's format byte is not known.
+	ErrUnknownFormat = errors.New("store: unknown value format")
+	// ErrSchemaTooNew is returned when the database was written by a newer Relais.
+	ErrSchemaTooNew = errors.New("store: database schema is newer than this version of Relais")
+	// ErrLocked is returned when another process holds the database.
+	ErrLocked = errors.New("store: database is in use by another process")
+	// ErrNotBackup is returned when a file given to Restore is not a Relais backup.
+	ErrNotBackup = errors.New("store: not a Relais backup")
+	// ErrBackupTooNew is returned when a backup was made by a newer Relais.
+	ErrBackupTooNew = errors.New("store: backup made by a newer version of Relais")
+)
+
+// Options tunes a Store. The zero value is what the app uses.
+type Options struct {
+	// Migrations replaces the built-in migration list (tests).
+	Migrations []Migration
+	// Logger receives Badger's warnings and the store's own messages.
+	Logger *slog.Logger
+	// GCInterval is how often value-log GC runs; 0 means 10 minutes.
+	GCInterval time.Duration
+	// Now is the clock used for backup names; nil means time.Now.
+	Now func() time.Time
+	// Badger, when set, adjusts the Badger options after the desktop
+	// defaults are applied (benchmarks compare tunings with it).
+	Badger func(badger.Options) badger.Options
+}
+
+// Store is the open database. It is safe for concurrent use.
+type Store struct {
+	dir  string
+	opts Options
+
+	mu     sync.RWMutex // held for writing only while swapping or closing db
+	db     *badger.DB
+	closed bool
+
+	gcStop chan struct{}
+	gcDone chan struct{}
+}
+
+// Directory names inside the data directory.
+const (
+	dbDirName     = "db"
+	blobDirName   = "blobs"
+	backupDirName = "backups"
+)
+
+// Open opens (creating if needed) the store under dir, repairs an
+// interrupted restore, runs pending migrations and starts value-log GC.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Migrations == nil {
+		opts.Migrations = migrations
+	}
+	if opts.GCInterval == 0 {
+		opts.GCInterval = 10 * time.Minute
+	}
+	for _, d := range []string{dir, filepath.Join(dir, blobDirName), filepath.Join(dir, backupDirName)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("store: create %s: %w", d, err)
+		}
+		// MkdirAll leaves an existing folder's mode alone; tighten it.
+		if runtime.GOOS != "windows" {
+			_ = os.Chmod(d, 0o700)
+		}
+	}
+	s := &Store{dir: dir, opts: opts}
+	if err := s.repairSwap(); err != nil {
+		return nil, err
+	}
+	db, err := s.openBadger(filepath.Join(dir, dbDirName))
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	if err := s.migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.startGC()
+	return s, nil
+}
+
+// DesktopOptions returns the Badger options Relais uses: small memtables and
+// caches, because a desktop app holds megabytes, not gigabytes, and its
+// start-up time and resident memory matter more than bulk throughput.
+// The figures behind each choice are in BenchmarkOpen.
+func DesktopOptions(path string) badger.Options {
+	o := badger.DefaultOptions(path).
+		WithSyncWrites(true).           // a confirmed write survives kill -9 and power loss
+		WithMemTableSize(4 << 20).      // default 64 MiB; each memtable is an mmapped skiplist
+		WithNumMemtables(2).            // default 5
+		WithNumLevelZeroTables(2).      // default 5
+		WithNumLevelZeroTablesStall(8). // default 15
+		WithBaseTableSize(2 << 20).     // default 2 MiB
+		WithBlockCacheSize(8 << 20).    // default 256 MiB
+		WithIndexCacheSize(4 << 20).    // default 0 = keep all indexes in memory
+		WithValueLogFileSize(64 << 20). // default 1 GiB mmapped per file
+		WithValueThreshold(64 << 10).   // small records stay in the LSM tree
+		WithNumCompactors(2).           // default 4; two cores are common on laptops
+		WithNumVersionsToKeep(1).
+		WithMetricsEnabled(false).
+		WithDetectConflicts(true)
+	if runtime.GOOS != "windows" {
+		o = o.WithDir(path).WithValueDir(path)
+	}
+	return o
+}
+
+func (s *Store) openBadger(path string) (*badger.DB, error) {
+	o := DesktopOptions(path).WithLogger(badgerLogger{s.opts.Logger})
+	if s.opts.Badger != nil {
+		o = s.opts.Badger(o)
+	}
+	db, err := badger.Open(o)
+	if err != nil {
+		if isLockErr(err) {
+			return nil, fmt.Errorf("%w: %v", ErrLocked, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	tightenFiles(path)
+	return db, nil
+}
+
+// tightenFiles makes the database files readable by the user only: Badger
+// creates them with the process umask (often 0644).
+func tightenFiles(path string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			_ = os.Chmod(filepath.Join(path, e.Name()), 0o600)
+		}
+	}
+}
+
+func isLockErr(err error) bool {
+	return err != nil && bytes.Contains([]byte(err.Error()), []byte("Cannot acquire directory lock"))
+}
+
+// Dir is the data directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// BlobDir is the folder for content-addressed files.
+func (s *Store) BlobDir() string { return filepath.Join(s.dir, blobDirName) }
+
+// BackupDir is the folder automatic backups are written to.
+func (s *Store) BackupDir() string { return filepath.Join(s.dir, backupDirName) }
+
+// Close stops background work and closes the database. It is idempotent.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.stopGC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
+
+// maxConflictRetries bounds how often Update retries a transaction that
+// lost a race with another writer.
+const maxConflictRetries = 16
+
+// Update runs fn in a read-write transaction and commits it durably.
+// The transaction is retried when it conflicts with a concurrent one, so fn
+// must not have side effects outside the transaction.
+func (s *Store) Update(ctx context.Context, fn func(*Txn) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return ErrClosed
+	}
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+		if errors.Is(err, badger.ErrConflict) && attempt < maxConflictRetries {
+			continue
+		}
+		return err
+	}
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(ctx context.Context, fn func(*Txn) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+}
+
+// Txn is a transaction with helpers for Relais's value encoding.
+// Values returned by it are copies, valid after the transaction ends.
+type Txn struct{ t *badger.Txn }
+
+// Get decodes the value at key into v. It returns ErrNotFound when the key
+// does not exist.
+func (t *Txn) Get(key []byte, v any) error {
+	item, err := t.t.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return item.Value(func(b []byte) error { return Decode(b, v) })
+}
+
+// Has reports whether key exists.
+func (t *Txn) Has(key []byte) (bool, error) {
+	_, err := t.t.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Put encodes v and stores it at key.
+func (t *Txn) Put(key []byte, v any) error {
+	b, err := Encode(v)
+	if err != nil {
+		return err
+	}
+	return t.t.Set(key, b)
+}
+
+// SetIndex stores a key-only index entry.
+func (t *Txn) SetIndex(key []byte) error { return t.t.Set(key, nil) }
+
+// Delete removes key. Deleting a missing key is not an error.
+func (t *Txn) Delete(key []byte) error { return t.t.Delete(key) }
+
+// Scan calls fn for every key under prefix in key order, with a decoder for
+// its value. Returning a non-nil error from fn stops the scan.
+func (t *Txn) Scan(prefix []byte, fn func(key []byte, decode func(v any) error) error) error {
+	it := t.t.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefix})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		key := item.KeyCopy(nil)
+		err := fn(key, func(v any) error {
+			return item.Value(func(b []byte) error { return Decode(b, v) })
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanKeys calls fn for every key under prefix without reading values: the
+// cheap walk for key-only indexes.
+func (t *Txn) ScanKeys(prefix []byte, fn func(key []byte) error) error {
+	it := t.t.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: prefix})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if err := fn(it.Item().KeyCopy(nil)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Encode returns the stored form of v: FormatJSON then its JSON.
+func Encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte(FormatJSON)
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, fmt.Errorf("store: encode: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Decode reads a value written by Encode into v.
+func Decode(b []byte, v any) error {
+	if len(b) == 0 {
+		return fmt.Errorf("%w: empty value", ErrUnknownFormat)
+	}
+	if b[0] != FormatJSON {
+		return fmt.Errorf("%w: %d", ErrUnknownFormat, b[0])
+	}
+	if err := json.Unmarshal(b[1:], v); err != nil {
+		return fmt.Errorf("store: decode: %w", err)
+	}
+	return nil
+}
+
+// Key joins a table prefix and key parts.
+func Key(table byte, parts ...[]byte) []byte {
+	n := 1
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	k = append(k, table)
+	for _, p := range parts {
+		k = append(k, p...)
+	}
+	return k
+}
+
+// TimeKey encodes t as 8 big-endian bytes that sort in time order, negative
+// Unix times included (the sign bit is flipped).
+func TimeKey(t time.Time) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano())^(1<<63))
+	return b[:]
+}
+
+// ParseTimeKey is the inverse of TimeKey.
+func ParseTimeKey(b []byte) (time.Time, error) {
+	if len(b) != 8 {
+		return time.Time{}, fmt.Errorf("store: time key of %d bytes", len(b))
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b)^(1<<63))).UTC(), nil
+}
+
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error(fmt.Sprintf(f, a...), "src", "badger") }
+func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn(fmt.Sprintf(f, a...), "src", "badger") }
+func (b badgerLogger) Infof(string, ...any)        {}
+func (b badgerLogger) Debugf(string, ...any)       {}
