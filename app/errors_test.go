@@ -1,0 +1,78 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+
+	"relais/backend/blob"
+	"relais/backend/store"
+	"relais/backend/workspace"
+)
+
+func TestToUIError(t *testing.T) {
+	tests := []struct {
+		err   error
+		code  string
+		field string
+	}{
+		{fmt.Errorf("wrapped: %w", store.ErrLocked), "store.locked", ""},
+		{&workspace.FieldError{Field: "name", Err: workspace.ErrNameTaken, Info: map[string]any{"name": "Acme"}}, "workspace.nameTaken", "name"},
+		{fmt.Errorf("ctx: %w", &workspace.FieldError{Field: "pillars.2.target", Err: workspace.ErrPillarShare}), "workspace.pillarShare", "pillars.2.target"},
+		{errors.New("disk on fire"), "internal", ""},
+		{errNotReady, "store.notReady", ""},
+	}
+	for _, tt := range tests {
+		got := toUIError(tt.err)
+		if got.Code != tt.code || got.Field != tt.field {
+			t.Errorf("toUIError(%v) = %+v; want code %q field %q", tt.err, got, tt.code, tt.field)
+		}
+	}
+	if got := toUIError(tests[1].err); got.Info["name"] != "Acme" {
+		t.Errorf("info lost: %+v", got)
+	}
+}
+
+// Every sentinel gets its own code, except deliberate aliases.
+func TestCodesAreDistinct(t *testing.T) {
+	seen := map[string]error{}
+	for _, c := range codes {
+		if prev, ok := seen[c.code]; ok && !(c.err == blob.ErrTooLarge && prev == workspace.ErrLogoTooLarge) {
+			t.Errorf("code %q used by %v and %v", c.code, prev, c.err)
+		}
+		seen[c.code] = c.err
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// The frontend's list of error codes is generated from codes, so its tests
+// can check that every code has a sentence in every language.
+func TestErrorCodesFile(t *testing.T) {
+	const path = "../frontend/src/lib/error-codes.json"
+	set := map[string]bool{"internal": true}
+	for _, c := range codes {
+		set[c.code] = true
+	}
+	list := make([]string, 0, len(set))
+	for c := range set {
+		list = append(list, c)
+	}
+	sort.Strings(list)
+	want, _ := json.MarshalIndent(list, "", "  ")
+	want = append(want, '\n')
+	if *update {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s is out of date (%v); run go test ./app -run ErrorCodesFile -update", path, err)
+	}
+}
