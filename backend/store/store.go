@@ -38,10 +38,11 @@
 //
 // # Backup and restore
 //
-// Backup writes a header and Badger's own backup stream. Restore loads a
-// backup into a fresh directory beside the database and swaps the two
-// directories only once the load has succeeded; an interrupted swap is
-// repaired at the next Open.
+// Backup writes a header, Badger's own backup stream and a trailer with the
+// stream's length and checksum. Restore loads a backup into a fresh
+// directory beside the database and swaps the two directories only once the
+// whole file has loaded and checked out; an interrupted swap is repaired at
+// the next Open.
 package store
 
 import (
@@ -52,9 +53,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +68,7 @@ import (
 const (
 	TableMeta     byte = 0x00 // schema version and store bookkeeping
 	TableSettings byte = 0x01 // app settings, one key per setting name
+	TableSecret   byte = 0x05 // sealed secrets by name (package vault)
 
 	TableWorkspace     byte = 0x10 // workspace records by id
 	IndexWorkspaceName byte = 0x11 // key-only: <folded name> 0x00 <id>
@@ -112,6 +116,10 @@ type Options struct {
 type Store struct {
 	dir  string
 	opts Options
+
+	// life serialises Restore and Close, the two operations that stop GC
+	// and replace or drop db.
+	life sync.Mutex
 
 	mu     sync.RWMutex // held for writing only while swapping or closing db
 	db     *badger.DB
@@ -161,6 +169,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
+	// Only now that Badger's lock is ours: another process may be in the
+	// middle of a restore using these folders.
+	s.removeSwapLeftovers()
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -228,8 +239,11 @@ func tightenFiles(path string) {
 	}
 }
 
+// isLockErr reports whether err is Badger's "directory in use" error. Its
+// wording differs by OS ("Cannot acquire directory lock" on Unix, "Cannot
+// create lock file" on Windows); this sentence is common to both.
 func isLockErr(err error) bool {
-	return err != nil && bytes.Contains([]byte(err.Error()), []byte("Cannot acquire directory lock"))
+	return err != nil && strings.Contains(err.Error(), "Another process is using this Badger database")
 }
 
 // Dir is the data directory the store lives in.
@@ -243,6 +257,8 @@ func (s *Store) BackupDir() string { return filepath.Join(s.dir, backupDirName) 
 
 // Close stops background work and closes the database. It is idempotent.
 func (s *Store) Close() error {
+	s.life.Lock()
+	defer s.life.Unlock()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -258,6 +274,8 @@ func (s *Store) Close() error {
 	}
 	err := s.db.Close()
 	s.db = nil
+	// Badger made new files (tables, memtables, value logs) since Open.
+	tightenFiles(filepath.Join(s.dir, dbDirName))
 	return err
 }
 
@@ -280,9 +298,27 @@ func (s *Store) Update(ctx context.Context, fn func(*Txn) error) error {
 		}
 		err := s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
 		if errors.Is(err, badger.ErrConflict) && attempt < maxConflictRetries {
+			// Wait a moment, jittered and longer each time, so writers
+			// racing for the same keys take turns instead of colliding
+			// again (without it, three goroutines incrementing one counter
+			// exhaust the retries).
+			if err := sleep(ctx, rand.N(time.Duration(attempt+1)*time.Millisecond)); err != nil {
+				return err
+			}
 			continue
 		}
 		return err
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
