@@ -2,22 +2,48 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
 
+// A backup file is, in order:
+//
+//   - backupMagic;
+//   - the header, one line of JSON (BackupHeader);
+//   - Badger's backup stream: frames of an 8-byte little-endian length and
+//     a protobuf KVList;
+//   - the trailer: endOfStream, then the stream's length (8 bytes) and its
+//     CRC-32C (4 bytes), both little-endian.
+//
+// Badger's stream has no end mark, and a stream cut between two frames is
+// well formed; the trailer lets Restore refuse a truncated or damaged file
+// instead of restoring part of it.
+
 // backupMagic opens every backup file; the JSON header line follows it.
 const backupMagic = "RELAIS-BACKUP 1\n"
+
+// endOfStream stands where the next frame's length would; no frame is that
+// long.
+var endOfStream = [8]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+
+// maxFrame bounds the length of one frame of the stream (Badger's own
+// frames stay near 16 MiB), so a damaged length is refused before anything
+// is allocated for it.
+const maxFrame = 1 << 32
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // BackupExt is the extension of backup files.
 const BackupExt = ".relaisbak"
@@ -55,10 +81,30 @@ func (s *Store) backup(ctx context.Context, w io.Writer, reason string) error {
 	if s.db == nil {
 		return ErrClosed
 	}
-	if _, err := s.db.Backup(bw, 0); err != nil {
+	sw := &summingWriter{w: bw}
+	if _, err := s.db.Backup(sw, 0); err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
+	var trailer [20]byte
+	copy(trailer[:8], endOfStream[:])
+	binary.LittleEndian.PutUint64(trailer[8:16], sw.n)
+	binary.LittleEndian.PutUint32(trailer[16:], sw.crc)
+	bw.Write(trailer[:])
 	return bw.Flush()
+}
+
+// summingWriter counts and checksums what goes through it.
+type summingWriter struct {
+	w   io.Writer
+	n   uint64
+	crc uint32
+}
+
+func (s *summingWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.n += uint64(n)
+	s.crc = crc32.Update(s.crc, castagnoli, p[:n])
+	return n, err
 }
 
 // BackupToFile writes a backup to path atomically: a temporary file in the
@@ -86,7 +132,20 @@ func (s *Store) backupToFile(ctx context.Context, path, reason string) error {
 		return err
 	}
 	_ = os.Chmod(tmp.Name(), 0o600)
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// syncDir makes renames in dir durable. It is best effort: Windows cannot
+// open a folder for syncing, and its renames need no such step.
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		_ = f.Sync()
+		f.Close()
+	}
 }
 
 // BackupToDir writes an automatic backup into BackupDir, named after the
@@ -117,9 +176,10 @@ type BackupFile struct {
 	ModTime time.Time
 }
 
-// AutoBackups lists the automatic backups, newest first.
+// AutoBackups lists the automatic backups, newest first. Other backup files
+// in BackupDir (a user's own) are not listed, as they are not pruned.
 func (s *Store) AutoBackups() ([]BackupFile, error) {
-	matches, err := filepath.Glob(filepath.Join(s.BackupDir(), "*"+BackupExt))
+	matches, err := filepath.Glob(filepath.Join(s.BackupDir(), "auto-*"+BackupExt))
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +221,14 @@ func ReadBackupHeader(r *bufio.Reader) (BackupHeader, error) {
 // loaded into a fresh directory and swapped in only once it loaded fully,
 // so a bad file changes nothing.
 func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	s.mu.RLock()
+	closed := s.db == nil
+	s.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
 	br := bufio.NewReaderSize(r, 1<<16)
 	h, err := ReadBackupHeader(br)
 	if err != nil {
@@ -173,7 +241,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if err := os.RemoveAll(fresh); err != nil {
 		return err
 	}
-	if err := s.loadInto(fresh, br); err != nil {
+	if err := s.loadInto(fresh, &frameReader{r: br}); err != nil {
 		os.RemoveAll(fresh)
 		return err
 	}
@@ -198,26 +266,108 @@ func (s *Store) loadInto(dir string, r io.Reader) error {
 		db.Close()
 		return fmt.Errorf("%w: %v", ErrNotBackup, err)
 	}
-	var ok bool
+	// The version inside is the one that counts: the swapped-in database
+	// must open.
+	var schema int
 	err = db.View(func(t *badger.Txn) error {
-		_, err := t.Get(schemaKey)
-		ok = err == nil
-		return nil
+		item, err := t.Get(schemaKey)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(b []byte) error {
+			var rec schemaRecord
+			if Decode(b, &rec) == nil {
+				schema = rec.Version
+			}
+			return nil
+		})
 	})
 	if cerr := db.Close(); err == nil {
 		err = cerr // Close flushes and syncs what Load wrote
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		return fmt.Errorf("store: restore: %w", err)
-	}
-	if !ok {
+	case schema < 1:
 		return fmt.Errorf("%w: no schema version inside", ErrNotBackup)
+	case schema > s.latest():
+		return fmt.Errorf("%w (database inside %d, this version %d)", ErrBackupTooNew, schema, s.latest())
 	}
 	return nil
 }
 
+// frameReader passes Badger's backup stream on to Load one whole frame at
+// a time and checks the trailer. Load allocates a frame's length before
+// reading it; handing it only frames that have fully arrived keeps a
+// damaged length from costing more memory than the file holds.
+type frameReader struct {
+	r     io.Reader
+	frame bytes.Buffer // the frame being handed out, length included
+	n     uint64       // stream bytes read so far
+	crc   uint32
+	err   error // sticky; io.EOF once the trailer checked out
+}
+
+func (f *frameReader) Read(p []byte) (int, error) {
+	for f.frame.Len() == 0 {
+		if f.err != nil {
+			return 0, f.err
+		}
+		f.err = f.next()
+	}
+	return f.frame.Read(p)
+}
+
+// next reads one frame into f.frame, or checks the trailer and returns io.EOF.
+func (f *frameReader) next() error {
+	var size [8]byte
+	if _, err := io.ReadFull(f.r, size[:]); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // the trailer is missing
+		}
+		return fmt.Errorf("%w: truncated: %v", ErrNotBackup, err)
+	}
+	if size == endOfStream {
+		return f.trailer()
+	}
+	n := binary.LittleEndian.Uint64(size[:])
+	if n > maxFrame {
+		return fmt.Errorf("%w: frame of %d bytes", ErrNotBackup, n)
+	}
+	f.frame.Reset()
+	f.frame.Write(size[:])
+	if _, err := io.CopyN(&f.frame, f.r, int64(n)); err != nil {
+		f.frame.Reset()
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return fmt.Errorf("%w: truncated: %v", ErrNotBackup, err)
+	}
+	f.n += uint64(f.frame.Len())
+	f.crc = crc32.Update(f.crc, castagnoli, f.frame.Bytes())
+	return nil
+}
+
+func (f *frameReader) trailer() error {
+	var t [13]byte // length, CRC, and one byte that must not be there
+	n, err := io.ReadFull(f.r, t[:])
+	switch {
+	case n < 12:
+		return fmt.Errorf("%w: truncated trailer: %v", ErrNotBackup, err)
+	case n > 12:
+		return fmt.Errorf("%w: data after the end of the backup", ErrNotBackup)
+	case binary.LittleEndian.Uint64(t[:8]) != f.n || binary.LittleEndian.Uint32(t[8:12]) != f.crc:
+		return fmt.Errorf("%w: checksum mismatch: the file is damaged", ErrNotBackup)
+	}
+	return io.EOF
+}
+
 // swap closes the live database, puts fresh in its place and reopens.
-// If reopening fails the previous database is put back.
+// If reopening fails the previous database is put back. At every step a
+// crash leaves either db or db.old whole, for repairSwap.
 func (s *Store) swap(fresh string) error {
 	s.stopGC()
 	defer s.startGC()
@@ -244,10 +394,15 @@ func (s *Store) swap(fresh string) error {
 		s.db = db
 		return errors.Join(fmt.Errorf("store: restore: %w", err), oerr)
 	}
+	syncDir(s.dir)
 	db, err := s.openBadger(live)
 	if err != nil {
-		_ = os.RemoveAll(live)
+		// Move the failed database aside rather than deleting it in
+		// place: until old is back, a crash must find no db.
+		_ = os.Rename(live, fresh)
 		_ = os.Rename(old, live)
+		syncDir(s.dir)
+		_ = os.RemoveAll(fresh)
 		db2, oerr := s.openBadger(live)
 		s.db = db2
 		return errors.Join(fmt.Errorf("store: restore: reopen: %w", err), oerr)
@@ -257,22 +412,28 @@ func (s *Store) swap(fresh string) error {
 	return nil
 }
 
-// repairSwap finishes or undoes a restore that a crash interrupted.
+// repairSwap undoes a restore that a crash interrupted between moving the
+// live database aside and putting the restored one in its place. It runs
+// before Badger opens db, which would otherwise create an empty one.
 func (s *Store) repairSwap() error {
 	live := filepath.Join(s.dir, dbDirName)
 	old := filepath.Join(s.dir, dbDirName+".old")
-	fresh := filepath.Join(s.dir, dbDirName+".restore")
 	if _, err := os.Stat(live); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(old); err == nil {
 			if err := os.Rename(old, live); err != nil {
 				return fmt.Errorf("store: repair interrupted restore: %w", err)
 			}
-		}
-	}
-	for _, p := range []string{old, fresh} {
-		if strings.HasPrefix(filepath.Base(p), dbDirName+".") {
-			_ = os.RemoveAll(p)
+			syncDir(s.dir)
 		}
 	}
 	return nil
+}
+
+// removeSwapLeftovers deletes what an interrupted restore left beside db:
+// a half-loaded db.restore, or db.old once db is in place. The caller holds
+// Badger's lock on db, so no other process is using them.
+func (s *Store) removeSwapLeftovers() {
+	for _, name := range []string{dbDirName + ".old", dbDirName + ".restore"} {
+		_ = os.RemoveAll(filepath.Join(s.dir, name))
+	}
 }

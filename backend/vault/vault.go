@@ -395,7 +395,9 @@ type WaitError struct {
 	Wait time.Duration
 }
 
-func (e *WaitError) Error() string { return fmt.Sprintf("%v (wait %s)", e.Err, e.Wait.Round(time.Second)) }
+func (e *WaitError) Error() string {
+	return fmt.Sprintf("%v (wait %s)", e.Err, e.Wait.Round(time.Second))
+}
 func (e *WaitError) Unwrap() error { return e.Err }
 
 // Lock forgets the data key (passphrase mode; a keyring vault reopens from

@@ -347,4 +347,3 @@ func (c *Charter) normalize() error {
 	})
 	return err
 }
-

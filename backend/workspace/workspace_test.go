@@ -235,9 +235,9 @@ func TestDeleteNeedsConfirmationAndBacksUpFirst(t *testing.T) {
 func TestLogo(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
-		file        string
-		want        error
-		format      string
+		file         string
+		want         error
+		format       string
 		wantW, wantH int
 	}{
 		{file: "logo-alpha.png", format: "png", wantW: 300, wantH: 200},
