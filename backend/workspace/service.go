@@ -320,3 +320,10 @@ func MachineZone() string {
 	}
 	return "UTC"
 }
+
+// Exists reports whether a workspace with id exists.
+func (s *Service) Exists(ctx context.Context, id string) (bool, error) {
+	var ok bool
+	err := s.db.View(ctx, func(t *store.Txn) (err error) { ok, err = t.Has(recKey(id)); return err })
+	return ok, err
+}

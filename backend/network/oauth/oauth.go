@@ -19,6 +19,7 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -62,6 +63,15 @@ type result struct {
 // Wait serves the listener until a callback carrying state arrives, ctx
 // ends, or timeout passes, and returns the authorization code.
 func (l *Loopback) Wait(ctx context.Context, state string, timeout time.Duration) (string, error) {
+	done, stop := l.serve(state)
+	defer stop()
+	return awaitCallback(ctx, done, timeout)
+}
+
+// serve starts answering callbacks; the first one carrying state is sent
+// on the returned channel. Serving starts before the browser opens, so a
+// fast redirect never waits on an unserved socket.
+func (l *Loopback) serve(state string) (<-chan result, func()) {
 	done := make(chan result, 1)
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/callback" {
@@ -91,7 +101,10 @@ func (l *Loopback) Wait(ctx context.Context, state string, timeout time.Duration
 		}
 	})}
 	go srv.Serve(l.ln)
-	defer srv.Close()
+	return done, func() { srv.Close() }
+}
+
+func awaitCallback(ctx context.Context, done <-chan result, timeout time.Duration) (string, error) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
@@ -165,6 +178,8 @@ func Authorize(ctx context.Context, f Flow, lb *Loopback) (*oauth2.Token, error)
 	if f.Config.RedirectURL == "" {
 		f.Config.RedirectURL = lb.RedirectURL()
 	}
+	done, stop := lb.serve(state)
+	defer stop()
 	if err := f.Open(f.Config.AuthCodeURL(state, authOpts...)); err != nil {
 		return nil, fmt.Errorf("oauth: open the browser: %w", err)
 	}
@@ -172,7 +187,7 @@ func Authorize(ctx context.Context, f Flow, lb *Loopback) (*oauth2.Token, error)
 	if timeout == 0 {
 		timeout = 10 * time.Minute
 	}
-	code, err := lb.Wait(ctx, state, timeout)
+	code, err := awaitCallback(ctx, done, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +200,13 @@ func Authorize(ctx context.Context, f Flow, lb *Loopback) (*oauth2.Token, error)
 
 // MapError turns golang.org/x/oauth2's errors into network sentinels,
 // keeping only the OAuth error code (never a response body, which could
-// echo a credential).
+// echo a credential, nor a URL, which may carry one in its query).
+//
+// invalid_grant and invalid_token mean the grant is gone: ErrRevoked.
+// invalid_client and unauthorized_client mean the developer app's id or
+// secret is wrong or not allowed this grant: ErrBadCredentials, since
+// reconnecting the account cannot help. A cancelled or expired ctx is
+// returned as is.
 func MapError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
@@ -195,14 +216,43 @@ func MapError(err error) error {
 			status = re.Response.StatusCode
 		}
 		sentinel := network.Classify(status)
-		if code == "invalid_grant" || code == "invalid_token" || code == "unauthorized_client" {
+		switch code {
+		case "invalid_grant", "invalid_token":
 			sentinel = network.ErrRevoked
+		case "invalid_client", "unauthorized_client":
+			sentinel = network.ErrBadCredentials
 		}
-		return &network.StatusError{Status: status, Reason: code, Err: sentinel}
+		return &network.StatusError{Status: status, Reason: shortCode(code), Err: sentinel}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.Canceled) {
+			return context.Canceled
+		}
+		return fmt.Errorf("%w: token endpoint timed out", network.ErrUnreachable)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// ue.Error() quotes the URL; keep only the transport's reason.
+		return fmt.Errorf("%w: %v", network.ErrUnreachable, ue.Err)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) {
-		return fmt.Errorf("%w: %v", network.ErrUnreachable, ne)
+		return fmt.Errorf("%w: connection failed", network.ErrUnreachable)
 	}
 	return fmt.Errorf("%w: token endpoint failed", network.ErrProtocol)
+}
+
+// shortCode keeps an OAuth error code only when it looks like one
+// (RFC 6749 codes are short ASCII words): a server that puts free text,
+// possibly echoing a credential, in "error" gets its reason dropped.
+func shortCode(code string) string {
+	if len(code) > 64 {
+		return ""
+	}
+	for _, r := range code {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return ""
+		}
+	}
+	return code
 }
