@@ -10,14 +10,22 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"relais/backend/account"
 	"relais/backend/blob"
+	"relais/backend/network"
+	"relais/backend/network/bluesky"
+	"relais/backend/network/mastodon"
+	"relais/backend/network/oauthnet"
 	"relais/backend/settings"
 	"relais/backend/store"
+	"relais/backend/vault"
 	"relais/backend/workspace"
 )
 
@@ -41,10 +49,20 @@ type App struct {
 	workspaces *workspace.Service
 	settings   *settings.Service
 	startErr   error
+	vault      *vault.Vault
+	accounts   *account.Service
+
+	// events delivers an event to the frontend; runtime.EventsEmit once
+	// Wails has started, a recorder in tests.
+	events func(name string, data ...any)
+	// openURL opens a page in the system browser (OAuth authorizations).
+	openURL func(url string) error
 
 	Shell      *Shell
 	Workspaces *Workspaces
 	Settings   *Settings
+	Accounts   *Accounts
+	Vault      *Vault
 }
 
 // New returns an App; it does no I/O. The store is opened in Startup, after
@@ -58,17 +76,25 @@ func New(log *slog.Logger) *App {
 	a.Shell = &Shell{a: a}
 	a.Workspaces = &Workspaces{a: a}
 	a.Settings = &Settings{a: a}
+	a.Accounts = &Accounts{a: a}
+	a.Vault = &Vault{a: a}
+	a.events = func(string, ...any) {}
+	a.openURL = func(string) error { return errNotReady }
 	return a
 }
 
 // Bindings lists the facades Wails exposes to the frontend.
-func (a *App) Bindings() []any { return []any{a.Shell, a.Workspaces, a.Settings} }
+func (a *App) Bindings() []any {
+	return []any{a.Shell, a.Workspaces, a.Settings, a.Accounts, a.Vault}
+}
 
 // Startup opens the store and places the window. A failure is kept and
 // shown by the UI (Shell.Info) instead of killing the app silently.
 func (a *App) Startup(ctx context.Context) {
 	a.mu.Lock()
 	a.ctx = ctx
+	a.events = func(name string, data ...any) { runtime.EventsEmit(ctx, name, data...) }
+	a.openURL = func(url string) error { runtime.BrowserOpenURL(ctx, url); return nil }
 	a.mu.Unlock()
 	dir, err := store.DefaultDir()
 	if err == nil {
@@ -79,8 +105,30 @@ func (a *App) Startup(ctx context.Context) {
 		a.mu.Lock()
 		a.startErr = err
 		a.mu.Unlock()
+	} else {
+		go a.keepTokensFresh(ctx)
 	}
 	a.placeWindow(ctx)
+}
+
+// keepTokensFresh refreshes tokens ahead of their expiry while Relais
+// runs, so a post due tomorrow morning finds a working token. Wails
+// cancels ctx at shutdown.
+func (a *App) keepTokensFresh(ctx context.Context) {
+	t := time.NewTicker(15 * time.Minute)
+	defer t.Stop()
+	for {
+		if acc, err := a.accountSvc(); err == nil {
+			if changed, err := acc.Sweep(ctx, 45*time.Minute); err == nil && len(changed) > 0 {
+				a.emit("accounts:changed", "")
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (a *App) open(ctx context.Context, dir string) error {
@@ -94,6 +142,14 @@ func (a *App) open(ctx context.Context, dir string) error {
 	a.db = db
 	a.workspaces = workspace.New(db, blob.New(db.BlobDir()))
 	a.settings = settings.New(db)
+	a.vault = vault.New(db, filepath.Join(dir, "vault.key"), vault.OSKeyring{})
+	connectors := []account.Connector{&mastodon.Client{}, &bluesky.Client{}}
+	for _, n := range network.All {
+		if n != network.Mastodon && n != network.Bluesky {
+			connectors = append(connectors, oauthnet.New(n))
+		}
+	}
+	a.accounts = account.New(db, a.vault, a.workspaces, connectors...)
 	return nil
 }
 
@@ -156,7 +212,16 @@ func (a *App) services() (*workspace.Service, *settings.Service, *store.Store, e
 }
 
 func (a *App) emit(name string, data ...any) {
-	if ctx := a.context(); ctx != nil {
-		runtime.EventsEmit(ctx, name, data...)
-	}
+	a.mu.RLock()
+	events := a.events
+	a.mu.RUnlock()
+	events(name, data...)
+}
+
+// openBrowser opens a URL in the system browser.
+func (a *App) openBrowser(url string) error {
+	a.mu.RLock()
+	open := a.openURL
+	a.mu.RUnlock()
+	return open(url)
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 
+	"relais/backend/account"
 	"relais/backend/blob"
+	"relais/backend/network"
 	"relais/backend/settings"
 	"relais/backend/store"
+	"relais/backend/vault"
 	"relais/backend/workspace"
 )
 
@@ -47,6 +50,32 @@ var codes = []struct {
 	{store.ErrBackupTooNew, "store.backupTooNew"},
 	{store.ErrSchemaTooNew, "store.schemaTooNew"},
 	{errNotReady, "store.notReady"},
+	{vault.ErrLocked, "vault.locked"},
+	{vault.ErrNotSetUp, "vault.notSetUp"},
+	{vault.ErrAlreadySetUp, "vault.alreadySetUp"},
+	{vault.ErrWrongPassphrase, "vault.wrongPassphrase"},
+	{vault.ErrTooSoon, "vault.tooSoon"},
+	{vault.ErrWeakPassphrase, "vault.weakPassphrase"},
+	{vault.ErrKeyringUnavailable, "vault.keyringUnavailable"},
+	{vault.ErrKeyMissing, "vault.keyMissing"},
+	{vault.ErrKeyFileCorrupt, "vault.keyFileCorrupt"},
+	{vault.ErrTampered, "vault.tampered"},
+	{vault.ErrWrongMode, "vault.wrongMode"},
+	{account.ErrNotFound, "account.notFound"},
+	{account.ErrUnknownNetwork, "account.unknownNetwork"},
+	{account.ErrNoWorkspace, "workspace.notFound"},
+	{account.ErrInvalidServer, "account.invalidServer"},
+	{account.ErrMissingField, "account.missingField"},
+	{account.ErrDifferentAccount, "account.differentAccount"},
+	{account.ErrInvalidPort, "account.invalidPort"},
+	{network.ErrRevoked, "network.revoked"},
+	{network.ErrBadCredentials, "network.badCredentials"},
+	{network.ErrDenied, "network.denied"},
+	{network.ErrUnreachable, "network.unreachable"},
+	{network.ErrRateLimited, "network.rateLimited"},
+	{network.ErrProtocol, "network.protocol"},
+	{network.ErrNoDevApp, "network.noDevApp"},
+	{network.ErrTimeout, "network.timeout"},
 	{errBadBase64, "app.badFile"},
 	{context.Canceled, "app.cancelled"},
 }
@@ -73,6 +102,9 @@ func toUIError(err error) UIError {
 	if errors.As(err, &fe) {
 		ue.Field = fe.Field
 		ue.Info = fe.Info
+	}
+	if secs, ok := waitSeconds(err); ok {
+		ue.Info = map[string]any{"seconds": secs}
 	}
 	return ue
 }

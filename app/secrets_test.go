@@ -1,0 +1,143 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"relais/backend/network/mastodon/mastodontest"
+	"relais/backend/workspace"
+)
+
+// Every bound method's JSON, every log line and every file under the data
+// folder (database, backups) is searched for the secrets a full connect
+// flow handled: none may appear in clear.
+func TestNoSecretCrossesTheSeam(t *testing.T) {
+	keyring.MockInit()
+	fake := mastodontest.NewFake()
+	defer fake.Close()
+
+	var logs bytes.Buffer
+	a := New(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	dir := t.TempDir()
+	a.ctx = context.Background()
+	var events []string
+	a.events = func(name string, data ...any) {
+		b, _ := json.Marshal(data)
+		events = append(events, name+string(b))
+	}
+	a.openURL = mastodontest.Browser
+	if err := a.open(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(context.Background())
+
+	var out []any // every DTO a bound method returned
+	called := map[string]bool{}
+	call := func(name string) func(any, error) {
+		called[name] = true
+		return func(v any, err error) {
+			if err != nil {
+				out = append(out, a.FormatError(err))
+				return
+			}
+			out = append(out, v)
+		}
+	}
+	none := func(name string, err error) { call(name)(nil, err) }
+
+	call("Vault.Status")(a.Vault.Status())
+	none("Vault.SetUpKeyring", a.Vault.SetUpKeyring())
+	none("Vault.SetUpPassphrase", a.Vault.SetUpPassphrase("a passphrase long enough"))
+	ws, err := a.Workspaces.Create(workspace.Settings{Name: "Café Lumière"})
+	call("Workspaces.Create")(ws, err)
+	call("Accounts.Networks")(a.Accounts.Networks())
+	call("Accounts.SetDevApp")(a.Accounts.SetDevApp("x", "client-x", "DEVAPP-SECRET-x", 0))
+	call("Accounts.DevApps")(a.Accounts.DevApps())
+	call("Accounts.ConnectMastodon")(a.Accounts.ConnectMastodon(ws.ID, fake.URL))
+	call("Accounts.ConnectBluesky")(a.Accounts.ConnectBluesky(ws.ID, "http://127.0.0.1:1", "cafe.test", "APP-PASSWORD-1"))
+	call("Accounts.ConnectOAuth")(a.Accounts.ConnectOAuth(ws.ID, "linkedin"))
+	list, err := a.Accounts.List(ws.ID)
+	call("Accounts.List")(list, err)
+	if len(list) != 1 {
+		t.Fatalf("accounts = %+v; want the Mastodon one", list)
+	}
+	call("Accounts.Reconnect")(a.Accounts.Reconnect(list[0].ID, ""))
+	a.Accounts.CancelConnect()
+	called["Accounts.CancelConnect"] = true
+	none("Vault.Rotate", a.Vault.Rotate(""))
+	none("Vault.ChangePassphrase", a.Vault.ChangePassphrase("x", "y"))
+	call("Vault.Recover")(a.Vault.Recover())
+	none("Vault.Lock", a.Vault.Lock())
+	none("Vault.Unlock", a.Vault.Unlock("wrong"))
+	call("Accounts.List")(a.Accounts.List(ws.ID))
+	call("Shell.Info")(a.Shell.Info(), nil)
+	call("Settings.Backups")(a.Settings.Backups())
+	call("Settings.BackupNow")(a.Settings.BackupNow())
+	call("Settings.Prefs")(a.Settings.Prefs())
+	call("Workspaces.List")(a.Workspaces.List())
+	call("Workspaces.Get")(a.Workspaces.Get(ws.ID))
+	call("Accounts.Disconnect")(a.Accounts.Disconnect(list[0].ID))
+	none("Accounts.DeleteDevApp", a.Accounts.DeleteDevApp("x"))
+
+	// Every bound method that can return data is covered above, or
+	// listed here with why not.
+	notCalled := map[string]string{
+		"Settings.SetPrefs": "changes the window theme through the Wails runtime", "Settings.SaveBackupAs": "native dialog",
+		"Settings.ChooseBackupFile": "native dialog", "Settings.Restore": "returns only an error", "Settings.OpenDataFolder": "returns nothing",
+		"Workspaces.Update": "same DTO as Create", "Workspaces.Rename": "same DTO as Create", "Workspaces.Archive": "same DTO as Create",
+		"Workspaces.Unarchive": "same DTO as Create", "Workspaces.Delete": "returns a backup path", "Workspaces.SetLogo": "same DTO as Create",
+		"Workspaces.RemoveLogo": "same DTO as Create", "Workspaces.MachineTimezone": "a zone name", "Workspaces.Languages": "language codes",
+	}
+	for _, b := range a.Bindings() {
+		typ := reflect.TypeOf(b)
+		for i := range typ.NumMethod() {
+			name := typ.Elem().Name() + "." + typ.Method(i).Name
+			if !called[name] && notCalled[name] == "" {
+				t.Errorf("bound method %s is not checked for secrets", name)
+			}
+		}
+	}
+
+	blob, _ := json.Marshal(out)
+	blob = append(blob, logs.Bytes()...)
+	blob = append(blob, strings.Join(events, "\n")...)
+	secrets := []string{"DEVAPP-SECRET-x", "APP-PASSWORD-1", "a passphrase long enough", "access-code-", "secret-of-client-"}
+	for _, s := range secrets {
+		if bytes.Contains(blob, []byte(s)) {
+			t.Errorf("%q reached the frontend, an event or a log", s)
+		}
+	}
+	a.Shutdown(context.Background())
+	var files []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files = append(files, p)
+		b, _ := os.ReadFile(p)
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds %q in clear", p, s)
+			}
+		}
+		if fi, _ := d.Info(); fi.Mode().Perm()&0o077 != 0 && !strings.HasSuffix(p, "LOCK") {
+			t.Errorf("%s has mode %v; want no access for group and others", p, fi.Mode().Perm())
+		}
+		return nil
+	})
+	sort.Strings(files)
+	if len(files) < 3 {
+		t.Errorf("data folder holds only %v", files)
+	}
+}
