@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // A backup file is, in order:
@@ -264,6 +265,9 @@ func (s *Store) loadInto(dir string, r io.Reader) error {
 	}
 	if err := db.Load(r, 256); err != nil {
 		db.Close()
+		if errors.Is(err, ErrNotBackup) { // from frameReader
+			return err
+		}
 		return fmt.Errorf("%w: %v", ErrNotBackup, err)
 	}
 	// The version inside is the one that counts: the swapped-in database
@@ -348,6 +352,59 @@ func (f *frameReader) next() error {
 	}
 	f.n += uint64(f.frame.Len())
 	f.crc = crc32.Update(f.crc, castagnoli, f.frame.Bytes())
+	if err := checkFrame(f.frame.Bytes()[8:]); err != nil {
+		f.frame.Reset()
+		return fmt.Errorf("%w: %v", ErrNotBackup, err)
+	}
+	return nil
+}
+
+// maxVersion bounds the versions a backup may hold. Badger's versions count
+// commits, so real ones are far smaller; Load sets the next commit
+// timestamp past the largest version it meets, and one near 2^64 overflows
+// it (Badger then calls log.Fatal, or loops for ever). The trailer's
+// checksum is verified only after Load, so frames are checked here.
+const maxVersion = 1 << 62
+
+// checkFrame walks one frame, a protobuf KVList (field 1: repeated KV), and
+// refuses it if it does not parse or a KV's version (KV field 4) is above
+// maxVersion.
+func checkFrame(b []byte) error {
+	return walkProto(b, func(num protowire.Number, typ protowire.Type, field []byte) error {
+		if num != 1 || typ != protowire.BytesType {
+			return nil
+		}
+		kv, _ := protowire.ConsumeBytes(field)
+		return walkProto(kv, func(num protowire.Number, typ protowire.Type, field []byte) error {
+			if num != 4 || typ != protowire.VarintType {
+				return nil
+			}
+			if v, _ := protowire.ConsumeVarint(field); v > maxVersion {
+				return fmt.Errorf("version %d out of range", v)
+			}
+			return nil
+		})
+	})
+}
+
+// walkProto calls fn with each field of the protobuf message b: its number,
+// type and encoded value.
+func walkProto(b []byte, fn func(protowire.Number, protowire.Type, []byte) error) error {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		b = b[n:]
+		m := protowire.ConsumeFieldValue(num, typ, b)
+		if m < 0 {
+			return protowire.ParseError(m)
+		}
+		if err := fn(num, typ, b[:m]); err != nil {
+			return err
+		}
+		b = b[m:]
+	}
 	return nil
 }
 

@@ -193,7 +193,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 func DesktopOptions(path string) badger.Options {
 	o := badger.DefaultOptions(path).
 		WithSyncWrites(true).           // a confirmed write survives kill -9 and power loss
-		WithMemTableSize(4 << 20).      // default 64 MiB; each memtable is an mmapped skiplist
+		WithMemTableSize(16 << 20).     // default 64 MiB; 16 MiB lets one transaction (a migration) carry ~2 MB
 		WithNumMemtables(2).            // default 5
 		WithNumLevelZeroTables(2).      // default 5
 		WithNumLevelZeroTablesStall(8). // default 15

@@ -17,9 +17,11 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,22 +88,60 @@ func (l *Loopback) serve(state string) (<-chan result, func()) {
 		var res result
 		switch {
 		case q.Get("error") != "":
-			res.err = fmt.Errorf("%w: %s", network.ErrDenied, q.Get("error"))
+			res.err = callbackError(q.Get("error"))
 		case q.Get("code") == "":
 			res.err = fmt.Errorf("%w: callback without a code", network.ErrProtocol)
 		default:
 			res.code = q.Get("code")
 		}
+		body := page(res.err == nil, r.Header.Get("Accept-Language"))
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Header().Set("Cache-Control", "no-store")
-		fmt.Fprint(w, page(res.err == nil, r.Header.Get("Accept-Language")))
+		w.Header().Set("Connection", "close")
+		io.WriteString(w, body)
+		// The page must reach the browser before the server stops: the
+		// caller may stop it as soon as the result arrives.
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
 		select {
 		case done <- res:
 		default:
 		}
 	})}
 	go srv.Serve(l.ln)
-	return done, func() { srv.Close() }
+	return done, func() {
+		// Let a page being written finish, then drop what is left.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if srv.Shutdown(ctx) != nil {
+			srv.Close()
+		}
+	}
+}
+
+// callbackError maps the error a network put on the redirect (RFC 6749
+// 4.1.2.1) to a sentinel: only a refusal by the user is ErrDenied; a
+// misconfigured developer app or a server fault must not read as "you
+// declined".
+func callbackError(code string) error {
+	var sentinel error
+	switch code {
+	case "access_denied", "consent_required", "interaction_required", "login_required",
+		"user_cancelled_login", "user_cancelled_authorize": // the last two: LinkedIn
+		sentinel = network.ErrDenied
+	case "unauthorized_client", "invalid_client":
+		sentinel = network.ErrBadCredentials
+	case "server_error", "temporarily_unavailable":
+		sentinel = network.ErrUnreachable
+	default:
+		sentinel = network.ErrProtocol
+	}
+	if c := shortCode(code); c != "" {
+		return fmt.Errorf("%w: %s", sentinel, c)
+	}
+	return sentinel
 }
 
 func awaitCallback(ctx context.Context, done <-chan result, timeout time.Duration) (string, error) {
