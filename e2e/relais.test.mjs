@@ -454,6 +454,14 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     step('creating a client: an empty name is refused with a sentence, then two clients are made', async () => {
       await page.getByRole('button', { name: L.createFirst }).click();
       await expectVisible(dialog());
+      // Focus starts on the name and stays inside the dialog both ways.
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'nc-name');
+      const inDialog = () => page.evaluate(() => !!document.activeElement?.closest('dialog'));
+      await page.keyboard.press('Shift+Tab');
+      assert.ok(await inDialog(), 'Shift+Tab from the first field stays in the dialog');
+      for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
+      assert.ok(await inDialog(), 'Tab stays in the dialog');
+      await dialog().getByLabel(L.clientName).focus();
       await dialog().getByRole('button', { name: L.create }).click();
       await expectText(dialog().getByRole('alert'), L.nameEmpty);
       assert.equal(await dialog().getByLabel(L.clientName).getAttribute('aria-invalid'), 'true');
