@@ -22,13 +22,21 @@ import (
 
 type runResult struct {
 	watchResult
-	Procs []proc
+	Procs  []proc
+	Others int // WebKit processes of other apps running when memory was read
 }
 
 func (r runResult) total() (pss, rss float64) {
 	for _, p := range r.Procs {
 		pss += p.PssMB
 		rss += p.RssMB
+	}
+	return
+}
+
+func (r runResult) uss() (uss float64) {
+	for _, p := range r.Procs {
+		uss += p.UssMB
 	}
 	return
 }
@@ -120,7 +128,12 @@ func cmdMeasure(args []string) error {
 		median(pss), slices.Min(pss), slices.Max(pss), median(rss))
 	fmt.Printf("window %dx%d; per process in the median run (%s after paint):\n", mid.Window.W, mid.Window.H, *settle)
 	for _, p := range mid.Procs {
-		fmt.Printf("  %-22s pid %-7d pss %6.1f MB  rss %6.1f MB\n", p.Comm, p.PID, p.PssMB, p.RssMB)
+		fmt.Printf("  %-22s pid %-7d pss %6.1f MB  rss %6.1f MB  uss %6.1f MB\n", p.Comm, p.PID, p.PssMB, p.RssMB, p.UssMB)
+	}
+	midPss, midRss := mid.total()
+	fmt.Printf("  %-22s             pss %6.1f MB  rss %6.1f MB  uss %6.1f MB\n", "total", midPss, midRss, mid.uss())
+	if mid.Others > 0 {
+		fmt.Printf("note: %d WebKit processes of other apps were running; they share library pages with Relais's and so lower its PSS (USS is unaffected): measure on a quiet machine\n", mid.Others)
 	}
 	fmt.Printf("painted_ms %d total_pss_mb %d\n", int(math.Round(median(painted))), int(math.Round(median(pss))))
 	return nil
@@ -231,6 +244,7 @@ func measureOnce(exe, seed, dir, screen string, re *regexp.Regexp, rule paintRul
 		return res, err
 	}
 	res.Procs, err = tree(cmd.Process.Pid)
+	res.Others = otherWebKit(res.Procs)
 	return res, err
 }
 
@@ -380,6 +394,26 @@ func copyTree(src, dst string) error {
 	})
 }
 
+// otherWebKit counts the WebKit processes that are not in ours.
+func otherWebKit(ours []proc) int {
+	mine := map[int]bool{}
+	for _, p := range ours {
+		mine[p.PID] = true
+	}
+	ents, _ := os.ReadDir("/proc")
+	n := 0
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || mine[pid] {
+			continue
+		}
+		if strings.HasPrefix(procName(pid), "WebKit") {
+			n++
+		}
+	}
+	return n
+}
+
 // procName is the base name of the process's program (comm is cut at 15
 // characters: "WebKitWebProces").
 func procName(pid int) string {
@@ -394,9 +428,9 @@ func procName(pid int) string {
 
 // proc is one process of the app's tree and its memory.
 type proc struct {
-	PID          int
-	Comm         string
-	PssMB, RssMB float64
+	PID                 int
+	Comm                string
+	PssMB, RssMB, UssMB float64 // USS: private pages only
 }
 
 // tree returns pid and all its descendants with their PSS and RSS
@@ -449,6 +483,8 @@ func tree(pid int) ([]proc, error) {
 				pr.PssMB = kb / 1024
 			case "Rss:":
 				pr.RssMB = kb / 1024
+			case "Private_Clean:", "Private_Dirty:":
+				pr.UssMB += kb / 1024
 			}
 		}
 		out = append(out, pr)
