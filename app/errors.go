@@ -7,6 +7,8 @@ import (
 	"relais/backend/account"
 	"relais/backend/blob"
 	"relais/backend/network"
+	"relais/backend/network/bluesky"
+	"relais/backend/network/oauthnet"
 	"relais/backend/settings"
 	"relais/backend/store"
 	"relais/backend/vault"
@@ -76,6 +78,8 @@ var codes = []struct {
 	{network.ErrProtocol, "network.protocol"},
 	{network.ErrNoDevApp, "network.noDevApp"},
 	{network.ErrTimeout, "network.timeout"},
+	{oauthnet.ErrNoAccounts, "network.noAccounts"},
+	{bluesky.ErrInvalidServer, "account.invalidServer"},
 	{errBadBase64, "app.badFile"},
 	{context.Canceled, "app.cancelled"},
 }

@@ -12,6 +12,7 @@ import (
 
 	"relais/backend/account"
 	"relais/backend/blob"
+	"relais/backend/network/bluesky"
 	"relais/backend/store"
 	"relais/backend/workspace"
 )
@@ -42,8 +43,9 @@ func TestToUIError(t *testing.T) {
 // Every sentinel gets its own code, except deliberate aliases.
 func TestCodesAreDistinct(t *testing.T) {
 	aliases := map[error]error{
-		blob.ErrTooLarge:       workspace.ErrLogoTooLarge,
-		account.ErrNoWorkspace: workspace.ErrNotFound,
+		blob.ErrTooLarge:         workspace.ErrLogoTooLarge,
+		account.ErrNoWorkspace:   workspace.ErrNotFound,
+		bluesky.ErrInvalidServer: account.ErrInvalidServer,
 	}
 	seen := map[string]error{}
 	for _, c := range codes {

@@ -277,6 +277,7 @@ const en = {
     'network.rateLimited': 'The network asks Relais to slow down. Try again in a few minutes.',
     'network.protocol': 'The network gave an answer Relais does not understand. Try again later.',
     'network.noDevApp': 'This network needs your developer app. Add its keys in Settings first.',
+    'network.noAccounts': 'No Page, channel or account is linked to this login. Check the account you signed in with.',
     'network.timeout': 'The authorization was not finished in time. Start again.',
     'app.badFile': 'This file could not be read. Try another one.',
     'app.cancelled': 'Cancelled.',

@@ -290,6 +290,7 @@ const fr: Messages = {
     'network.rateLimited': 'Le réseau demande à Relais de ralentir. Réessayez dans quelques minutes.',
     'network.protocol': 'Le réseau a renvoyé une réponse que Relais ne comprend pas. Réessayez plus tard.',
     'network.noDevApp': 'Ce réseau a besoin de votre application développeur. Ajoutez d’abord ses clés dans les Réglages.',
+    'network.noAccounts': 'Aucune Page, chaîne ou compte n’est lié à cette connexion. Vérifiez le compte avec lequel vous vous êtes connecté.',
     'network.timeout': 'L’autorisation n’a pas été terminée à temps. Recommencez.',
     'app.badFile': 'Ce fichier n’a pas pu être lu. Essayez-en un autre.',
     'app.cancelled': 'Annulé.',
