@@ -12,10 +12,8 @@ package mastodon
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -221,10 +219,8 @@ func (c *Client) do(ctx context.Context, method, u, bearer string, form url.Valu
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		var ne net.Error
-		if errors.As(err, &ne) {
-			return fmt.Errorf("%w: %s", network.ErrUnreachable, req.URL.Host)
-		}
+		// Any transport failure means the instance could not be reached;
+		// the url.Error itself is not kept, as it quotes the URL.
 		return fmt.Errorf("%w: %s", network.ErrUnreachable, req.URL.Host)
 	}
 	defer resp.Body.Close()
