@@ -33,7 +33,7 @@ func main() {
 		MinHeight:        560,
 		StartHidden:      true, // shown in DomReady, once placed
 		BackgroundColour: &options.RGBA{R: 248, G: 248, B: 250, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: assets, Handler: a.AssetHandler()},
 		OnStartup:        a.Startup,
 		OnDomReady:       a.DomReady,
 		OnBeforeClose:    a.BeforeClose,
@@ -44,7 +44,7 @@ func main() {
 			UniqueId:               "studio.relais.app",
 			OnSecondInstanceLaunch: a.SecondInstance,
 		},
-		DragAndDrop: &options.DragAndDrop{DisableWebViewDrop: true},
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		Linux:       &linux.Options{ProgramName: "relais", Icon: icon, WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 		Windows:     &windows.Options{Theme: windows.SystemDefault},
 		Mac:         &mac.Options{About: &mac.AboutInfo{Title: "Relais", Message: "A studio for community managers", Icon: icon}},

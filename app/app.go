@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -41,6 +42,9 @@ const (
 // App owns the backend services for one run of Relais.
 type App struct {
 	log *slog.Logger
+
+	assetMu  sync.RWMutex
+	assetMux *http.ServeMux
 
 	mu         sync.RWMutex
 	ctx        context.Context

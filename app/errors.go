@@ -24,10 +24,15 @@ type UIError struct {
 	Info  map[string]any `json:"info,omitempty"`
 }
 
-var codes = []struct {
+// codeEntry maps a sentinel to the code the UI translates.
+type codeEntry struct {
 	err  error
 	code string
-}{
+}
+
+// codes is checked in order (first match wins). Features add their own
+// entries from an init function in app/errors_<feature>.go.
+var codes = []codeEntry{
 	{workspace.ErrNotFound, "workspace.notFound"},
 	{workspace.ErrNameEmpty, "workspace.nameEmpty"},
 	{workspace.ErrNameTaken, "workspace.nameTaken"},

@@ -8,24 +8,26 @@
 // where screenshots go.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import {
+  SHOTS,
+  browser,
+  eventually,
+  expectHidden,
+  expectText,
+  expectVisible,
+  freePort,
+  goCall,
+  makePNG,
+  shoot,
+  startBackend,
+  stopBackend,
+  useBrowser,
+} from './harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..');
-const DEVAPP = process.env.RELAIS_DEVAPP || path.join(ROOT, 'devapp');
-const CHROMIUM = process.env.RELAIS_CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.RELAIS_SCREENSHOTS || path.join(HERE, 'screenshots');
-const LOGS = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-e2e-logs-'));
-
-fs.mkdirSync(SHOTS, { recursive: true });
+useBrowser();
 
 // What a person reads on screen, in each language.
 const UI = {
@@ -169,196 +171,6 @@ const UI = {
 
 // ---------- helpers
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`the backend did not listen on ${port} within ${ms} ms`);
-}
-
-const running = new Set();
-
-/** startBackend runs the real Go app (dev build) on a data folder. */
-async function startBackend(dataDir, port, tag, extraEnv = {}) {
-  const log = fs.openSync(path.join(LOGS, `${tag}.log`), 'a');
-  const child = spawn(DEVAPP, [], {
-    cwd: ROOT,
-    env: { ...process.env, devserver: `127.0.0.1:${port}`, RELAIS_DATA_DIR: dataDir, ...extraEnv },
-    stdio: ['ignore', log, log],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  const died = once(child, 'exit').then(([code, sig]) => {
-    throw new Error(`the backend exited early (code ${code}, signal ${sig}); see ${LOGS}/${tag}.log`);
-  });
-  await Promise.race([waitForPort(port, 30_000), died]);
-  died.catch(() => {});
-  return child;
-}
-
-/** stopBackend sends SIGTERM and waits for a clean exit. */
-async function stopBackend(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const [code, sig] = await exited;
-  clearTimeout(timer);
-  assert.notEqual(sig, 'SIGKILL', 'the backend did not stop within 15 s of SIGTERM');
-  return { code, sig };
-}
-
-async function eventually(fn, what, ms = 8000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== false) return v;
-      last = new Error(`${what}: still false`);
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${last?.message ?? last}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function expectText(locator, want, what) {
-  await eventually(async () => {
-    const text = (await locator.innerText()).trim();
-    if (want instanceof RegExp ? want.test(text) : text.includes(want)) return true;
-    throw new Error(`got ${JSON.stringify(text)}, want ${want}`);
-  }, what ?? String(want));
-}
-
-async function expectVisible(locator, what) {
-  await locator.waitFor({ state: 'visible', timeout: 8000 }).catch((e) => {
-    throw new Error(`${what ?? locator}: not visible (${e.message.split('\n')[0]})`);
-  });
-}
-
-async function expectHidden(locator, what) {
-  await locator.waitFor({ state: 'hidden', timeout: 8000 }).catch((e) => {
-    throw new Error(`${what ?? locator}: still visible (${e.message.split('\n')[0]})`);
-  });
-}
-
-/** go calls a bound Go method from the page: the backend's own view of the data. */
-function goCall(page, facade, method, ...args) {
-  return page.evaluate(([f, m, a]) => window.go.app[f][m](...a), [facade, method, args]);
-}
-
-// A real PNG (solid colour with a lighter square), encoded here.
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-function makePNG(size, [r, g, b]) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const rows = [];
-  for (let y = 0; y < size; y++) {
-    const row = Buffer.alloc(1 + size * 3);
-    for (let x = 0; x < size; x++) {
-      const inner = x > size / 4 && x < (size * 3) / 4 && y > size / 4 && y < (size * 3) / 4;
-      row[1 + x * 3] = inner ? 255 : r;
-      row[2 + x * 3] = inner ? 236 : g;
-      row[3 + x * 3] = inner ? 200 : b;
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-// ---------- the browser
-
-let browser;
-const shots = [];
-
-before(async () => {
-  assert.ok(fs.existsSync(DEVAPP), `${DEVAPP} is missing: build it with go build -tags dev,webkit2_41 -o devapp .`);
-  assert.ok(process.env.DISPLAY, 'DISPLAY is not set: run under xvfb-run (scripts/e2e does)');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  for (const child of running) child.kill('SIGKILL');
-  console.log(`\nscreenshots (${shots.length}): ${SHOTS}`);
-  console.log(`backend logs: ${LOGS}`);
-});
-
-/** shoot saves the page in light and dark, once the notices are closed. */
-async function shoot(page, lang, name) {
-  const closers = page.getByRole('status').getByRole('button');
-  while ((await closers.count()) > 0) await closers.first().click();
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(120);
-    const file = path.join(SHOTS, `${lang}-${name}-${scheme}.png`);
-    await page.screenshot({ path: file });
-    shots.push(file);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-// ---------- the scenario, once per language
 
 for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];

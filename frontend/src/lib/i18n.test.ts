@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors';
 import { errorText, i18n, loadLang, resolveLang, systemLang } from './i18n.svelte';
@@ -21,9 +21,13 @@ const PLURAL = /_(zero|one|two|few|many|other)$/;
 const flat = { en: flatten(en as Tree), fr: flatten(fr as Tree) };
 const vars = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 
-/** The error codes Go can send: every code in app/errors.go, and "internal". */
+/** The error codes Go can send: every code in app/errors*.go, and "internal". */
 function goCodes(): string[] {
-  const src = readFileSync(new URL('../../../app/errors.go', import.meta.url), 'utf8');
+  const dir = new URL('../../../app/', import.meta.url);
+  const src = readdirSync(dir)
+    .filter((f) => /^errors.*\.go$/.test(f) && !f.endsWith('_test.go'))
+    .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+    .join('\n');
   const codes = new Set([...src.matchAll(/\{[^{}\n]+,\s*"([a-z]+\.[a-zA-Z]+)"\}/g)].map((m) => m[1]));
   codes.add('internal');
   return [...codes].sort();

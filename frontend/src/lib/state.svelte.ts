@@ -5,7 +5,8 @@ import { api } from './api';
 import { machineZone } from './format';
 import type { Info, Prefs, Workspace } from './model';
 
-export type View = { name: 'overview' } | { name: 'workspace'; id: string } | { name: 'settings' };
+/** A workspace view may name one of its tabs (workspace/tabs.ts); none means the first. */
+export type View = { name: 'overview' } | { name: 'workspace'; id: string; tab?: string } | { name: 'settings' };
 
 export const app = $state({
   ready: false,
@@ -48,7 +49,9 @@ export function setLeaveGuard(g: Guard): () => void {
 }
 
 function sameView(a: View, b: View): boolean {
-  return a.name === b.name && (a.name !== 'workspace' || (b.name === 'workspace' && a.id === b.id));
+  if (a.name !== b.name) return false;
+  if (a.name !== 'workspace' || b.name !== 'workspace') return true;
+  return a.id === b.id && (a.tab ?? '') === (b.tab ?? '');
 }
 
 /** go switches view once the current one agrees to be left. */

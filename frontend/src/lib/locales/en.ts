@@ -79,6 +79,10 @@ const en = {
   },
   ws: {
     sections: 'Sections',
+    tabs: {
+      label: 'Sections of {{name}}',
+      settings: 'Client settings',
+    },
     archivedBanner: 'This client is archived and hidden from the sidebar.',
     created: 'Created {{date}}',
     general: {

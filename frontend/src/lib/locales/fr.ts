@@ -82,6 +82,10 @@ const fr: Messages = {
   },
   ws: {
     sections: 'Sections',
+    tabs: {
+      label: 'Rubriques de {{name}}',
+      settings: 'Réglages du client',
+    },
     archivedBanner: 'Ce client est archivé et masqué dans la barre latérale.',
     created: 'Créé le {{date}}',
     general: {
