@@ -140,18 +140,47 @@ version() {
 	git describe --tags --always --dirty 2>/dev/null || echo dev
 }
 
+# wails_modfile: prints the -modfile flag that builds against Relais's
+# patched Wails Linux window (build/linux/wails-window: no flash before the
+# window is placed). Go refuses overlays of files in the module cache, so
+# the module is copied into .cache once, patched there, and an alternate
+# go.mod replaces Wails with the copy; the repository's go.mod is left as
+# it is. The upstream file must be the one the patch was made from.
+wails_modfile() {
+	local dir ver up want got copy
+	dir="$(go list -m -f '{{.Dir}}' github.com/wailsapp/wails/v2)" || die "go list could not find the Wails module"
+	ver="$(go list -m -f '{{.Version}}' github.com/wailsapp/wails/v2)"
+	up="$dir/internal/frontend/desktop/linux/window.go"
+	want="$(cat build/linux/wails-window/upstream.sha256)"
+	got="$(sha256sum "$up" | cut -d' ' -f1)"
+	[[ $got == "$want" ]] || die "Wails $ver's linux/window.go is not the one build/linux/wails-window patches (was Wails upgraded?)"
+	copy="$CACHE/wails-$ver-relais"
+	if [[ ! -f $copy/.relais-patched ]] || [[ build/linux/wails-window/window.go.patched -nt $copy/.relais-patched ]]; then
+		rm -rf "$copy"
+		mkdir -p "$CACHE"
+		cp -r "$dir" "$copy" && chmod -R u+w "$copy" || die "copying the Wails module failed"
+		cp build/linux/wails-window/window.go.patched "$copy/internal/frontend/desktop/linux/window.go"
+		touch "$copy/.relais-patched"
+	fi
+	cp go.mod "$CACHE/go.linux.mod"
+	cp go.sum "$CACHE/go.linux.sum"
+	printf '\nreplace github.com/wailsapp/wails/v2 => %s\n' "$copy" >>"$CACHE/go.linux.mod"
+	echo "-modfile=$CACHE/go.linux.mod"
+}
+
 # build_release: the Linux release binary, build/bin/relais. Go's build
 # cache makes this a relink at most when nothing changed.
 build_release() {
 	[[ -f frontend/dist/index.html ]] || die "frontend/dist/index.html is missing: run scripts/setup first"
 	local v; v="$(version)"
 	if [[ -x $BIN && "$(cat "$CACHE/release.version" 2>/dev/null)" == "$v" ]] &&
-		! newer_than "$BIN" "${GO_SOURCES[@]}" build/appicon.png frontend/dist; then
+		! newer_than "$BIN" "${GO_SOURCES[@]}" build/appicon.png build/linux/wails-window frontend/dist; then
 		return 0
 	fi
 	say "building the release binary build/bin/relais ($v)"
 	mkdir -p build/bin
-	go build -tags desktop,production,webkit2_41 -trimpath \
+	local modfile; modfile="$(wails_modfile)" || die "the Wails window patch does not apply"
+	go build "$modfile" -tags desktop,production,webkit2_41 -trimpath \
 		-ldflags "-w -s -X relais/app.Version=$v" -o "$BIN" . || die "the release build failed"
 	echo "$v" >"$CACHE/release.version"
 }
