@@ -332,3 +332,24 @@ func TestLoadRefusesWhatIsNoLongerPlanned(t *testing.T) {
 		t.Fatalf("a deleted post: %v", err)
 	}
 }
+
+// A post marked failed (one network refused) keeps its other jobs going and
+// its failed job waiting for the user's retry.
+func TestFailedPostKeepsItsJobs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	p := e.plan(t, "Deux réseaux", time.Now().Add(time.Hour))
+	before := p
+	failed, err := e.posts.SetStatus(ctx, p.ID, post.StatusFailed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sync.Post(ctx, &before, &failed); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range p.Variants {
+		if j := e.job(t, v.ID); j.State != schedule.StateScheduled {
+			t.Fatalf("marking the post failed changed its %s job to %s", v.Network, j.State)
+		}
+	}
+}

@@ -28,8 +28,14 @@ func NewSync(plan Planner) *Sync { return &Sync{plan: plan} }
 // post as it was (nil for a new post), after as it is now (nil once
 // deleted). A scheduled post with a due time gets one job per variant;
 // every other job of the post that has not started is cancelled. Jobs
-// that have started or gone out are left to the scheduler.
+// that have started or gone out are left to the scheduler, and so is a
+// post marked published or failed (statuses its jobs gave it).
 func (s *Sync) Post(ctx context.Context, before, after *post.Post) error {
+	if after != nil && (after.Status == post.StatusPublished || after.Status == post.StatusFailed) {
+		// These statuses come from the jobs themselves (see Status): a
+		// failed job waits for the user's retry, the others go on.
+		return nil
+	}
 	keep := map[string]bool{}
 	var errs []error
 	if after != nil && after.Status == post.StatusScheduled && !after.Due.IsZero() {

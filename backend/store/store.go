@@ -76,7 +76,40 @@ const (
 	IndexAccountWorkspace byte = 0x21 // key-only: <workspace id> 0x00 <account id>
 	TableDevApp           byte = 0x22 // the agency's developer apps by network
 
-	// Reserved for later tables: 0x30 library, 0x40 posts, 0x50 schedule.
+	// Visual library (package library), 0x30–0x3F.
+	TableAsset          byte = 0x30 // asset records by id
+	IndexAssetWorkspace byte = 0x31 // key-only: <workspace id> 0x00 <imported TimeKey> <asset id>
+	IndexAssetTag       byte = 0x32 // key-only: <workspace id> 0x00 <folded tag> 0x00 <asset id>
+	IndexAssetBlob      byte = 0x33 // key-only: <blob hash> 0x00 <workspace id> 0x00 <asset id>
+	TableAssetUsage     byte = 0x34 // <asset id> 0x00 <post id> → {post, scheduled}
+	IndexUsagePost      byte = 0x35 // key-only: <post id> 0x00 <asset id>
+	TableRendition      byte = 0x36 // <source blob hash> 0x00 <cache key> → rendition blob and size
+	IndexAssetTaken     byte = 0x37 // key-only: <workspace id> 0x00 <taken TimeKey> <asset id>
+
+	// Posts and the editorial calendar (package post), 0x40–0x4F.
+	TablePost byte = 0x40 // post records by id
+	// TablePostEntry is the calendar: each post's summary under
+	// <workspace id> 0x00 <due TimeKey> <post id>, the due part being 8 zero
+	// bytes for a post without a due time, so a month of one workspace is
+	// one range scan and the unscheduled tray one prefix scan.
+	TablePostEntry    byte = 0x41
+	IndexPostDueAll   byte = 0x42 // key-only: <due TimeKey> <workspace id> 0x00 <post id>, every workspace
+	IndexPostLabel    byte = 0x43 // key-only: <workspace id> 0x00 <label> 0x00 <post id>
+	TableCampaign     byte = 0x44 // campaigns by id
+	TableHashtagGroup byte = 0x45 // hashtag groups by id
+	TableSnippet      byte = 0x46 // text snippets by id
+	TableSlots        byte = 0x47 // a workspace's posting slots by workspace id
+
+	// Schedule (package schedule), 0x50–0x5F.
+	TableJob          byte = 0x50 // publish jobs (one variant to one account) by id
+	IndexJobDue       byte = 0x51 // key-only: <TimeKey(next action)> <job id>: what the engine does next
+	IndexJobWorkspace byte = 0x52 // key-only: <workspace id> 0x00 <TimeKey(due)> <job id>
+	IndexJobAccount   byte = 0x53 // key-only: <account id> 0x00 <job id>
+	IndexJobSending   byte = 0x54 // key-only: <job id> of jobs with an attempt sent and not settled
+	TableActivity     byte = 0x55 // <workspace id> 0x00 <^TimeKey(at)> <job id>: activity log, newest first
+	TableLatePolicy   byte = 0x56 // per-workspace late-after-sleep policy by workspace id
+
+	// Reserved for later tables: 0x50 schedule.
 )
 
 // FormatJSON marks a value encoded as JSON.
@@ -395,6 +428,65 @@ func (t *Txn) ScanKeys(prefix []byte, fn func(key []byte) error) error {
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		if err := fn(it.Item().KeyCopy(nil)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanKeysRange calls fn for every key under prefix from start (included)
+// to end (excluded) in key order, without reading values: a time window
+// of a key-only index whose keys carry a TimeKey. A nil end means the end
+// of prefix.
+func (t *Txn) ScanKeysRange(prefix, start, end []byte, fn func(key []byte) error) error {
+	it := t.t.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: prefix})
+	defer it.Close()
+	if bytes.Compare(start, prefix) < 0 {
+		start = prefix
+	}
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		k := it.Item().Key()
+		if end != nil && bytes.Compare(k, end) >= 0 {
+			return nil
+		}
+		if err := fn(it.Item().KeyCopy(nil)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanKeysFrom is ScanKeys starting at the first key >= start (start
+// begins with prefix): a range walk over a time-ordered index.
+func (t *Txn) ScanKeysFrom(prefix, start []byte, fn func(key []byte) error) error {
+	it := t.t.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: prefix})
+	defer it.Close()
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		if err := fn(it.Item().KeyCopy(nil)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanRange is Scan limited to the keys from start (included) to end
+// (excluded): a time window of a table whose keys carry a TimeKey. A nil
+// end means the end of prefix.
+func (t *Txn) ScanRange(prefix, start, end []byte, fn func(key []byte, decode func(v any) error) error) error {
+	it := t.t.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
+	defer it.Close()
+	if bytes.Compare(start, prefix) < 0 {
+		start = prefix
+	}
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		if end != nil && bytes.Compare(item.Key(), end) >= 0 {
+			return nil
+		}
+		err := fn(item.KeyCopy(nil), func(v any) error {
+			return item.Value(func(b []byte) error { return Decode(b, v) })
+		})
+		if err != nil {
 			return err
 		}
 	}
