@@ -58,6 +58,16 @@ var (
 	ErrNoDevApp = errors.New("network: developer app not configured")
 	// ErrTimeout: the user did not finish authorizing in time.
 	ErrTimeout = errors.New("network: authorization timed out")
+	// ErrNotSent: the request never left this machine (no connection
+	// could be opened: offline, DNS failure, connection refused), so
+	// retrying it cannot duplicate anything. Wrapped with ErrUnreachable.
+	ErrNotSent = errors.New("network: request not sent")
+	// ErrInvalidContent: the network refused a post's text or fields
+	// (too long, invalid): the user must fix the text.
+	ErrInvalidContent = errors.New("network: post refused")
+	// ErrMediaRejected: the network refused an image (too large, wrong
+	// format): the user must pick another rendition.
+	ErrMediaRejected = errors.New("network: media refused")
 )
 
 // Token is what a network issued for an account. It is only ever stored
@@ -103,6 +113,9 @@ type StatusError struct {
 	Status int
 	Reason string
 	Err    error // one of the sentinels above
+	// RetryAfter is how long a rate-limited (429) or unavailable (503)
+	// answer asked to wait; 0 when it did not say.
+	RetryAfter time.Duration
 }
 
 func (e *StatusError) Error() string {

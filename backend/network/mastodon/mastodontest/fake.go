@@ -26,6 +26,8 @@ type Fake struct {
 	Deny     bool                 // the user declines on the authorization page
 	Instance map[string]any       // /api/v2/instance answer; nil: 404
 	Revoked  []string             // tokens revoked through /oauth/revoke
+	Opts     Options              // publishing behaviour (statuses.go)
+	posts    posts                // statuses, media, scheduled statuses (statuses.go)
 }
 
 type fakeApp struct{ secret, redirect, scopes string }
@@ -45,6 +47,7 @@ func NewFake() *Fake {
 	mux.HandleFunc("POST /oauth/token", f.token)
 	mux.HandleFunc("POST /oauth/revoke", f.revoke)
 	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", f.verify)
+	f.routePosts(mux)
 	mux.HandleFunc("GET /api/v2/instance", func(w http.ResponseWriter, r *http.Request) {
 		if f.Instance == nil {
 			writeErr(w, 404, "Record not found")
