@@ -219,7 +219,7 @@ func (s *Service) token(ctx context.Context, id string) (network.Token, error) {
 }
 
 // Fresh returns a usable token for the account, refreshing it first when
-// it expires within refreshAhead. A refusal marks the account for
+// it expires within refreshAhead (or its network's RenewAhead). A refusal marks the account for
 // reconnection and returns an error wrapping network.ErrRevoked.
 func (s *Service) Fresh(ctx context.Context, id string) (network.Token, Account, error) {
 	a, err := s.Get(ctx, id)
@@ -233,15 +233,24 @@ func (s *Service) Fresh(ctx context.Context, id string) (network.Token, Account,
 	if err != nil {
 		return tok, a, err
 	}
-	if !a.Refreshable || tok.Expiry.IsZero() || s.now().Add(refreshAhead).Before(tok.Expiry) {
+	if !a.Refreshable || tok.Expiry.IsZero() || s.now().Add(s.ahead(a.Network)).Before(tok.Expiry) {
 		return tok, a, nil
 	}
-	return s.refresh(ctx, a)
+	fresh, na, err := s.refresh(ctx, a, "")
+	if err != nil && !errors.Is(err, network.ErrRevoked) && s.now().Add(refreshAhead).Before(tok.Expiry) {
+		// An early renewal failed (offline, too soon for the network):
+		// the current token still works; the next sweep tries again.
+		return tok, a, nil
+	}
+	return fresh, na, err
 }
 
 // refresh renews an account's token and stores the result; one refresh
-// runs at a time so a rotating refresh token is never spent twice.
-func (s *Service) refresh(ctx context.Context, a Account) (network.Token, Account, error) {
+// runs at a time so a rotating refresh token is never spent twice. With
+// refused set (the access token the network just refused), it renews
+// whatever the stored expiry says, unless another refresh already
+// replaced that token.
+func (s *Service) refresh(ctx context.Context, a Account, refused string) (network.Token, Account, error) {
 	s.refreshMu.Lock()
 	defer s.refreshMu.Unlock()
 	c, err := s.connector(a.Network)
@@ -252,7 +261,10 @@ func (s *Service) refresh(ctx context.Context, a Account) (network.Token, Accoun
 	if err != nil {
 		return old, a, err
 	}
-	if !old.Expiry.IsZero() && s.now().Add(refreshAhead).Before(old.Expiry) {
+	if refused != "" && old.Access != refused {
+		return old, a, nil
+	}
+	if refused == "" && !old.Expiry.IsZero() && s.now().Add(s.ahead(a.Network)).Before(old.Expiry) {
 		return old, a, nil
 	}
 	var app *network.DevApp
@@ -320,7 +332,8 @@ func (s *Service) MarkTokensLost(ctx context.Context, names []string) error {
 	return nil
 }
 
-// Sweep refreshes every refreshable token that expires within window and
+// Sweep refreshes every refreshable token that expires within window (or
+// within its network's RenewAhead, when longer: Instagram and Threads) and
 // returns the accounts whose state changed (refreshed or now needing a
 // reconnect). Errors other than revocations (offline) are left for the
 // next sweep.
@@ -331,10 +344,10 @@ func (s *Service) Sweep(ctx context.Context, window time.Duration) ([]Account, e
 	}
 	var changed []Account
 	for _, a := range all {
-		if !a.Refreshable || a.NeedsReconnect || a.Expiry.IsZero() || s.now().Add(window).Before(a.Expiry) {
+		if !a.Refreshable || a.NeedsReconnect || a.Expiry.IsZero() || s.now().Add(max(window, s.ahead(a.Network))).Before(a.Expiry) {
 			continue
 		}
-		_, na, err := s.refresh(ctx, a)
+		_, na, err := s.refresh(ctx, a, "")
 		if err == nil || errors.Is(err, network.ErrRevoked) {
 			changed = append(changed, na)
 		} else if ctx.Err() != nil {

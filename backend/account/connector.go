@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"time"
 
 	"relais/backend/network"
 )
@@ -25,4 +26,21 @@ type Connector interface {
 	// Revoke invalidates tok at the network where its API allows; it
 	// returns nil where there is nothing to revoke.
 	Revoke(ctx context.Context, server string, app *network.DevApp, tok network.Token) error
+}
+
+// RenewAheader is implemented by connectors whose tokens are renewed long
+// before they expire (Meta's 60-day tokens, renewed with 30 days left).
+// RenewAhead returns that lead time; 0 means the service's default.
+type RenewAheader interface {
+	RenewAhead() time.Duration
+}
+
+// ahead is how long before expiry the account's token is renewed.
+func (s *Service) ahead(n network.Name) time.Duration {
+	if c, err := s.connector(n); err == nil {
+		if r, ok := c.(RenewAheader); ok && r.RenewAhead() > refreshAhead {
+			return r.RenewAhead()
+		}
+	}
+	return refreshAhead
 }

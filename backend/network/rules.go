@@ -306,7 +306,7 @@ func isPictographic(r rune) bool {
 
 // urlRE finds links: with a scheme, or bare (www.… or a domain under a
 // common top-level domain), as twitter-text extracts them.
-var urlRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"\p{Cf}]+|\bwww\.[^\s<>"\p{Cf}]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|fr|io|co|eu|be|ch|ca|de|uk|es|it|nl|app|dev|info|biz|me|tv|ly|gl|gov|edu|paris|bzh)\b(?:/[^\s<>"\p{Cf}]*)?`)
+var urlRE = regexp.MustCompile(`(?i)\bhttps?://[^\s\p{Z}<>"\p{Cf}]+|\bwww\.[^\s\p{Z}<>"\p{Cf}]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|fr|io|co|eu|be|ch|ca|de|uk|es|it|nl|app|dev|info|biz|me|tv|ly|gl|gov|edu|paris|bzh)\b(?:/[^\s\p{Z}<>"\p{Cf}]*)?`)
 
 // URLs returns the byte spans of the links in text. Without bare, only
 // links with an http(s) scheme count. Trailing punctuation is not part of

@@ -249,3 +249,13 @@ func TestWeightedLengthConformance(t *testing.T) {
 		}
 	}
 }
+
+// A link ends at a non-breaking space (French typography puts one before
+// « ! » and « ? »): it is not part of the link.
+func TestLinkEndsAtNoBreakSpace(t *testing.T) {
+	got := Chars("https://x.fr\u00a0!", 23, true)
+	want := Chars("https://x.fr !", 23, true)
+	if got != want || got != 25 {
+		t.Fatalf("with a no-break space: %d, with a space: %d", got, want)
+	}
+}

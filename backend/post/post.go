@@ -152,6 +152,7 @@ type Variant struct {
 	FirstComment string     `json:"firstComment"`
 	Title        string     `json:"title"` // Pinterest, YouTube
 	Link         string     `json:"link"`  // Pinterest destination
+	Board        string     `json:"board"` // Pinterest board id
 	Problems     []Problem  `json:"problems"`
 }
 

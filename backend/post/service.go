@@ -536,12 +536,12 @@ func (s *Service) normalize(ctx context.Context, p *Post, ws workspace.Workspace
 		if utf8.RuneCountInString(v.Text) > MaxTextLen || utf8.RuneCountInString(v.FirstComment) > MaxTextLen {
 			return fieldErr(field+".text", ErrTooLong, map[string]any{"max": MaxTextLen})
 		}
-		for _, f := range []struct{ name, v string }{{"title", v.Title}, {"link", v.Link}} {
+		for _, f := range []struct{ name, v string }{{"title", v.Title}, {"link", v.Link}, {"board", v.Board}} {
 			if err := checkLen(field+"."+f.name, f.v, MaxShortLen); err != nil {
 				return err
 			}
 		}
-		v.Title, v.Link = strings.TrimSpace(v.Title), strings.TrimSpace(v.Link)
+		v.Title, v.Link, v.Board = strings.TrimSpace(v.Title), strings.TrimSpace(v.Link), strings.TrimSpace(v.Board)
 		vs = append(vs, v)
 	}
 	p.Variants = vs

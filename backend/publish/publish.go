@@ -86,7 +86,7 @@ func (c *Content) Load(ctx context.Context, postID, variantID string) (schedule.
 	if !ok {
 		return schedule.Payload{}, fmt.Errorf("%w: variant %s", schedule.ErrGone, variantID)
 	}
-	pl := schedule.Payload{Text: p.Text, FirstComment: v.FirstComment, Title: v.Title, Link: v.Link}
+	pl := schedule.Payload{Text: p.Text, FirstComment: v.FirstComment, Title: v.Title, Link: v.Link, Board: v.Board}
 	if v.OwnText {
 		pl.Text = v.Text
 	}

@@ -220,6 +220,22 @@ func (c *Connector) refreshable(tok network.Token) bool {
 	return false
 }
 
+// MetaRenewAhead is how long before expiry a Meta long-lived token
+// (Instagram, Threads: 60 days) is renewed. Meta renews one once it is a
+// day old and until it expires; renewing with 30 days left leaves a month
+// of retries for a machine that is off or offline.
+const MetaRenewAhead = 30 * 24 * time.Hour
+
+// RenewAhead is how long before expiry the account service should renew
+// this network's tokens; 0 leaves it to the service's default (minutes,
+// for short-lived tokens renewed with a refresh token).
+func (c *Connector) RenewAhead() time.Duration {
+	if c.Spec.Renewal == RenewAccessToken {
+		return MetaRenewAhead
+	}
+	return 0
+}
+
 // fromOAuth2 converts x/oauth2's token, with the lifetimes the answer gives
 // or the documented ones.
 func (c *Connector) fromOAuth2(t *oauth2.Token) network.Token {

@@ -1,0 +1,129 @@
+package account_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"relais/backend/network"
+	"relais/backend/network/bluesky"
+	"relais/backend/vault"
+)
+
+// pdsAccount creates an account and an app password on the real Bluesky
+// server the test command runs (RELAIS_PDS_URL).
+func pdsAccount(t *testing.T) (server, handle, appPassword string) {
+	t.Helper()
+	server = strings.TrimRight(os.Getenv("RELAIS_PDS_URL"), "/")
+	if server == "" {
+		if os.Getenv("RELAIS_REQUIRE_PDS") == "1" {
+			t.Fatal("RELAIS_PDS_URL is not set")
+		}
+		t.Skip("RELAIS_PDS_URL is not set: start a real Bluesky server with scripts/pds")
+	}
+	post := func(nsid, bearer string, in, out any) {
+		t.Helper()
+		b, _ := json.Marshal(in)
+		req, _ := http.NewRequest("POST", server+"/xrpc/"+nsid, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: HTTP %d", nsid, resp.StatusCode)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "v" + hex.EncodeToString(b)
+	var created struct{ Handle, AccessJwt string }
+	post("com.atproto.server.createAccount", "", map[string]string{
+		"handle": name + ".test", "email": name + "@example.com", "password": "pw-" + name + name}, &created)
+	var app struct{ Password string }
+	post("com.atproto.server.createAppPassword", created.AccessJwt, map[string]string{"name": "relais"}, &app)
+	return server, created.Handle, app.Password
+}
+
+// A refused access token (expired early, invalidated by the server) is
+// renewed with the refresh token and checked again, against the real
+// server; only when renewing fails too is the account marked.
+func TestVerifyRenewsARefusedAccessToken(t *testing.T) {
+	server, handle, appPassword := pdsAccount(t)
+	ctx := context.Background()
+	e := newEnv(t, &bluesky.Client{})
+	e.clock = time.Now() // the server's tokens carry real times
+	accs, err := e.acc.Connect(ctx, e.wsID, network.Bluesky, network.Request{Server: server, Identifier: handle, Password: appPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := accs[0].ID
+	if a, err := e.acc.Verify(ctx, id); err != nil || a.Profile.Handle != handle {
+		t.Fatalf("Verify = %+v, %v", a.Profile, err)
+	}
+
+	name := vault.Name("token", id)
+	read := func() network.Token {
+		b, err := e.vault.Get(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok network.Token
+		json.Unmarshal(b, &tok)
+		return tok
+	}
+	write := func(tok network.Token) {
+		b, _ := json.Marshal(tok)
+		if err := e.vault.Put(ctx, name, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The server refuses the access token though its stored expiry is
+	// hours away: a forged signature, as a server with a new key would.
+	tok := read()
+	refused := tok.Access[:len(tok.Access)-4] + "AAAA"
+	tok.Access = refused
+	write(tok)
+	a, err := e.acc.Verify(ctx, id)
+	if err != nil {
+		t.Fatalf("Verify with a refused access token: %v; want renewed and verified", err)
+	}
+	if a.NeedsReconnect || a.Profile.Handle != handle {
+		t.Errorf("after renewal: needs reconnect %v, handle %q", a.NeedsReconnect, a.Profile.Handle)
+	}
+	if now := read(); now.Access == refused || now.Refresh == tok.Refresh || now.Password != appPassword {
+		t.Error("the renewed token pair was not stored (or the app password was dropped)")
+	}
+
+	// Refused access token and dead session, no app password to open a new
+	// one: the account needs the user, and its sealed token stays.
+	tok = read()
+	tok.Access, tok.Refresh, tok.Password = refused, "not-a-refresh-token", ""
+	write(tok)
+	a, err = e.acc.Verify(ctx, id)
+	if !errors.Is(err, network.ErrRevoked) {
+		t.Fatalf("Verify with nothing usable = %v; want ErrRevoked", err)
+	}
+	if got, _ := e.acc.Get(ctx, id); !got.NeedsReconnect {
+		t.Error("the account was not marked for reconnection")
+	}
+	if ok, _ := e.vault.Has(ctx, name); !ok {
+		t.Error("marking the account removed its sealed token")
+	}
+}
