@@ -25,6 +25,7 @@ var icon []byte
 
 func main() {
 	a := app.New(nil)
+	a.SetIcon(icon)
 	err := wails.Run(&options.App{
 		Title:            "Relais",
 		Width:            app.DefaultWidth,

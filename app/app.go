@@ -20,10 +20,15 @@ import (
 
 	"relais/backend/account"
 	"relais/backend/blob"
+	"relais/backend/library"
 	"relais/backend/network"
 	"relais/backend/network/bluesky"
 	"relais/backend/network/mastodon"
 	"relais/backend/network/oauthnet"
+	"relais/backend/notify"
+	"relais/backend/post"
+	"relais/backend/publish"
+	"relais/backend/schedule"
 	"relais/backend/settings"
 	"relais/backend/store"
 	"relais/backend/vault"
@@ -55,6 +60,8 @@ type App struct {
 	startErr   error
 	vault      *vault.Vault
 	accounts   *account.Service
+	library    *library.Library
+	posts      *post.Service
 
 	// events delivers an event to the frontend; runtime.EventsEmit once
 	// Wails has started, a recorder in tests.
@@ -62,11 +69,23 @@ type App struct {
 	// openURL opens a page in the system browser (OAuth authorizations).
 	openURL func(url string) error
 
+	close closeGuard
+
+	// Publishing (app/schedule.go).
+	engine   *schedule.Engine
+	content  *publish.Content
+	sync     *publish.Sync
+	notifier *notify.Notifier
+	icon     []byte
+
 	Shell      *Shell
 	Workspaces *Workspaces
 	Settings   *Settings
 	Accounts   *Accounts
 	Vault      *Vault
+	Library    *Library
+	Posts      *Posts
+	Schedule   *Schedule
 }
 
 // New returns an App; it does no I/O. The store is opened in Startup, after
@@ -82,6 +101,10 @@ func New(log *slog.Logger) *App {
 	a.Settings = &Settings{a: a}
 	a.Accounts = &Accounts{a: a}
 	a.Vault = &Vault{a: a}
+	a.Library = &Library{a: a}
+	a.Posts = &Posts{a: a}
+	a.Schedule = &Schedule{a: a}
+	a.handleAssets("/library/", a.Library.assetHandler())
 	a.events = func(string, ...any) {}
 	a.openURL = func(string) error { return errNotReady }
 	return a
@@ -89,7 +112,7 @@ func New(log *slog.Logger) *App {
 
 // Bindings lists the facades Wails exposes to the frontend.
 func (a *App) Bindings() []any {
-	return []any{a.Shell, a.Workspaces, a.Settings, a.Accounts, a.Vault}
+	return []any{a.Shell, a.Workspaces, a.Settings, a.Accounts, a.Vault, a.Library, a.Posts, a.Schedule}
 }
 
 // Startup opens the store and places the window. A failure is kept and
@@ -99,6 +122,9 @@ func (a *App) Startup(ctx context.Context) {
 	a.ctx = ctx
 	a.events = func(name string, data ...any) { runtime.EventsEmit(ctx, name, data...) }
 	a.openURL = func(url string) error { runtime.BrowserOpenURL(ctx, url); return nil }
+	if devOpenURL != nil {
+		a.openURL = devOpenURL
+	}
 	a.mu.Unlock()
 	dir, err := store.DefaultDir()
 	if err == nil {
@@ -111,6 +137,7 @@ func (a *App) Startup(ctx context.Context) {
 		a.mu.Unlock()
 	} else {
 		go a.keepTokensFresh(ctx)
+		a.startScheduler(ctx)
 	}
 	a.placeWindow(ctx)
 }
@@ -140,6 +167,11 @@ func (a *App) open(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
+	lib, err := library.Open(ctx, db)
+	if err != nil {
+		_ = db.Close()
+		return err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.dataDir = dir
@@ -154,6 +186,10 @@ func (a *App) open(ctx context.Context, dir string) error {
 		}
 	}
 	a.accounts = account.New(db, a.vault, a.workspaces, connectors...)
+	a.library = lib
+	a.posts = post.New(db, a.workspaces, a.accounts)
+	a.posts.SetLibrary(postLibrary{lib}, postLibrary{lib}, postLibrary{lib})
+	a.newScheduler()
 	return nil
 }
 
@@ -163,14 +199,19 @@ func (a *App) DomReady(ctx context.Context) {
 	runtime.WindowShow(ctx)
 }
 
-// BeforeClose saves the window's geometry; it never prevents closing.
+// BeforeClose saves the window's geometry, unless the UI holds the close
+// (unsaved changes): then it asks the UI and keeps the window open.
 func (a *App) BeforeClose(ctx context.Context) bool {
+	if a.preventClose(ctx) {
+		return true
+	}
 	a.saveWindow(ctx)
 	return false
 }
 
 // Shutdown closes the store.
 func (a *App) Shutdown(context.Context) {
+	a.stopScheduler()
 	a.mu.Lock()
 	db := a.db
 	a.db = nil
@@ -199,6 +240,10 @@ func (a *App) context() context.Context {
 	defer a.mu.RUnlock()
 	return a.ctx
 }
+
+// devOpenURL replaces the system browser in dev builds that ask for it
+// (devbrowser_dev.go); always nil in a release build.
+var devOpenURL func(url string) error
 
 // errNotReady is returned by facades when the store failed to open.
 var errNotReady = errors.New("app: store not open")

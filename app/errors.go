@@ -112,6 +112,11 @@ func toUIError(err error) UIError {
 		ue.Field = fe.Field
 		ue.Info = fe.Info
 	}
+	// Errors that carry what their sentence shows (library.FileError…).
+	var ie interface{ ErrorInfo() map[string]any }
+	if ue.Info == nil && errors.As(err, &ie) {
+		ue.Info = ie.ErrorInfo()
+	}
 	if secs, ok := waitSeconds(err); ok {
 		ue.Info = map[string]any{"seconds": secs}
 	}

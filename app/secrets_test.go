@@ -87,8 +87,12 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	call("Settings.Prefs")(a.Settings.Prefs())
 	call("Workspaces.List")(a.Workspaces.List())
 	call("Workspaces.Get")(a.Workspaces.Get(ws.ID))
+	none("Accounts.Forget", a.Accounts.Forget([]string{"no-such-account"}))
+	callPosts(t, a, ws.ID, list[0].ID, call, none)    // posts_test.go
+	callSchedule(t, a, ws.ID, list[0].ID, call, none) // schedule_test.go: a real publish with the token
 	call("Accounts.Disconnect")(a.Accounts.Disconnect(list[0].ID))
 	none("Accounts.DeleteDevApp", a.Accounts.DeleteDevApp("x"))
+	callLibrary(t, a, ws.ID, call, none) // library_test.go
 
 	// Every bound method that can return data is covered above, or
 	// listed here with why not.
@@ -98,6 +102,7 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 		"Workspaces.Update": "same DTO as Create", "Workspaces.Rename": "same DTO as Create", "Workspaces.Archive": "same DTO as Create",
 		"Workspaces.Unarchive": "same DTO as Create", "Workspaces.Delete": "returns a backup path", "Workspaces.SetLogo": "same DTO as Create",
 		"Workspaces.RemoveLogo": "same DTO as Create", "Workspaces.MachineTimezone": "a zone name", "Workspaces.Languages": "language codes",
+		"Shell.HoldClose": "returns nothing", "Shell.QuitNow": "returns nothing",
 	}
 	for _, b := range a.Bindings() {
 		typ := reflect.TypeOf(b)

@@ -136,6 +136,7 @@ func (f *Settings) Restore(path string) error {
 	if err := db.Restore(f.a.context(), r); err != nil {
 		return err
 	}
+	f.a.reloadLibrary()
 	f.a.emit("workspaces:changed", "")
 	return nil
 }

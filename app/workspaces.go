@@ -160,6 +160,7 @@ func (f *Workspaces) Delete(id, confirm string) (Deleted, error) {
 	if err != nil {
 		return Deleted{}, err
 	}
+	f.a.forgetLibraryWorkspace(id)
 	f.a.emit("workspaces:changed", id)
 	return Deleted{Backup: path}, nil
 }
