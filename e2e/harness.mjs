@@ -4,7 +4,9 @@
 // them one after another under one X server.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import readline from 'node:readline';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -60,7 +62,16 @@ export async function startBackend(dataDir, port, tag, extraEnv = {}) {
   const log = fs.openSync(path.join(LOGS, `${tag}.log`), 'a');
   const child = spawn(DEVAPP, [], {
     cwd: ROOT,
-    env: { ...process.env, devserver: `127.0.0.1:${port}`, RELAIS_DATA_DIR: dataDir, ...extraEnv },
+    // No session bus unless a test brings one: GTK would otherwise start a
+    // dbus-daemon (and the keyring check a gnome-keyring-daemon) that
+    // outlive the run, and the vault stays in passphrase mode.
+    env: {
+      ...process.env,
+      DBUS_SESSION_BUS_ADDRESS: 'disabled:',
+      devserver: `127.0.0.1:${port}`,
+      RELAIS_DATA_DIR: dataDir,
+      ...extraEnv,
+    },
     stdio: ['ignore', log, log],
   });
   running.add(child);
@@ -218,3 +229,52 @@ export async function shoot(page, lang, name) {
 }
 
 // ---------- the scenario, once per language
+
+// ---------- the real Bluesky server (scripts/pds) and the fake Mastodon instance
+
+/** PDS is the real Bluesky server's URL (scripts/e2e starts one when unset). */
+export const PDS = (process.env.RELAIS_PDS_URL || '').replace(/\/+$/, '');
+
+/** xrpc calls a procedure on the Bluesky server. */
+export async function xrpc(nsid, body, bearer) {
+  const res = await fetch(`${PDS}/xrpc/${nsid}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${nsid}: HTTP ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** blueskyAccount creates an account on the Bluesky server and an app password for Relais. */
+export async function blueskyAccount(prefix = 'r') {
+  const name = prefix + crypto.randomBytes(5).toString('hex');
+  const created = await xrpc('com.atproto.server.createAccount', {
+    handle: `${name}.test`,
+    email: `${name}@example.com`,
+    password: 'pw-' + crypto.randomBytes(12).toString('hex'),
+  });
+  const app = await xrpc('com.atproto.server.createAppPassword', { name: 'Relais' }, created.accessJwt);
+  return { handle: created.handle, did: created.did, appPassword: app.password };
+}
+
+/**
+ * startFakeMastodon builds and starts mastodontest's fake instance in its
+ * own process; it resolves to { url, stop }.
+ */
+export async function startFakeMastodon() {
+  const bin = path.join(os.tmpdir(), `relais-e2e-fakemastodon-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
+  execFileSync('go', ['build', '-o', bin, './backend/network/mastodon/mastodontest/fakemastodon'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = readline.createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    rl.once('line', (l) => resolve(l.trim()));
+    child.once('exit', (c) => reject(new Error(`fakemastodon exited (${c})`)));
+  });
+  fs.rmSync(bin, { force: true });
+  return { url, stop: () => child.kill('SIGTERM') };
+}

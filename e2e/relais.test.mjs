@@ -35,6 +35,7 @@ const UI = {
     locale: 'fr-FR',
     htmlLang: 'fr',
     welcome: 'Bienvenue dans Relais',
+    clientSettings: 'Réglages du client',
     createFirst: 'Créer votre premier client',
     newClient: 'Nouveau client',
     clientName: 'Nom du client',
@@ -103,6 +104,7 @@ const UI = {
     locale: 'en-US',
     htmlLang: 'en',
     welcome: 'Welcome to Relais',
+    clientSettings: 'Client settings',
     createFirst: 'Create your first client',
     newClient: 'New client',
     clientName: 'Client name',
@@ -207,6 +209,14 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     async function openClient(name) {
       await nav().getByRole('button', { name, exact: true }).click();
       await expectText(h1(), name, `the page of ${name}`);
+      await openSettingsTab();
+    }
+
+    /** openSettingsTab shows the client's settings (its page opens on the calendar). */
+    async function openSettingsTab() {
+      const tab = main().getByRole('navigation').getByRole('button', { name: L.clientSettings, exact: true });
+      await tab.click();
+      await eventually(async () => (await tab.getAttribute('aria-current')) === 'page', 'the settings tab');
     }
 
     async function pickZone(scope, label, query, zone) {
@@ -318,6 +328,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     });
 
     step('editing the brand kit, pillars and charter, saved with Ctrl+S', async () => {
+      await openSettingsTab();
       const save = await saveButton();
       assert.equal(await save.isDisabled(), true, 'Save is disabled while nothing changed');
 
@@ -470,7 +481,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectText(h1(), L.settingsTitle);
       await expectText(main().locator('#data-dir'), dataDir);
       await main().getByRole('button', { name: L.backupNow }).click();
-      const rows = main().getByRole('table').getByRole('row');
+      const rows = main().getByRole('table', { name: L.backups }).getByRole('row');
       await eventually(async () => (await rows.count()) >= 2, 'a backup row');
       const first = (await rows.nth(1).innerText()).split('\t')[0].trim();
       assert.match(first, /\.relaisbak$|\.bak$|manual/, `backup file name ${first}`);

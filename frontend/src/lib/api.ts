@@ -4,9 +4,25 @@
 import * as Shell from '../../wailsjs/go/app/Shell';
 import * as Settings from '../../wailsjs/go/app/Settings';
 import * as Workspaces from '../../wailsjs/go/app/Workspaces';
+import * as Accounts from '../../wailsjs/go/app/Accounts';
+import * as Vault from '../../wailsjs/go/app/Vault';
 import { settings, workspace } from '../../wailsjs/go/models';
-import { EventsOn, Quit } from '../../wailsjs/runtime/runtime';
+import { BrowserOpenURL, ClipboardSetText, EventsOn, OnFileDrop, OnFileDropOff, Quit } from '../../wailsjs/runtime/runtime';
+import * as Library from '../../wailsjs/go/app/Library';
+import * as PostsBinding from '../../wailsjs/go/app/Posts';
+import * as ScheduleGo from '../../wailsjs/go/app/Schedule';
+import * as goModels from '../../wailsjs/go/models';
 import { keepErrorObject, toAppError } from './errors';
+import {
+  type Activity,
+  type CloseRequest,
+  type DueSoon,
+  type Job,
+  toActivity,
+  toCloseRequest,
+  toDueSoon,
+  toJob,
+} from './schedule/model';
 import {
   type Backup,
   type Info,
@@ -19,6 +35,65 @@ import {
   toWorkspace,
 } from './model';
 import { toSend } from './form';
+import {
+  type Asset,
+  type AssetPatch,
+  type Crop,
+  type ExportResult,
+  type GarbageResult,
+  type ImportProgress,
+  type Preset,
+  type Rendition,
+  type SearchQuery,
+  type SearchResult,
+  type TagCount,
+  toAsset,
+  toExportResult,
+  toGarbageResult,
+  toImportProgress,
+  toPreset,
+  toRendition,
+  toSearchResult,
+  toGoQuery,
+  toTagCounts,
+} from './library/model';
+import {
+  type Account,
+  type DevApp,
+  type NetworkInfo,
+  type VaultStatus,
+  toAccount,
+  toDevApp,
+  toNetworkInfo,
+  toVaultStatus,
+} from './accounts/model';
+import {
+  type Campaign,
+  type HashtagGroup,
+  type NewPost,
+  type Post,
+  type PostAccount,
+  type Rules,
+  type Snippet,
+  type Status,
+  fromNewPost,
+  fromPost,
+  toCampaign,
+  toHashtagGroup,
+  toPost,
+  toPostAccount,
+  toRules,
+  toSnippet,
+} from './posts/model';
+import {
+  type Entry,
+  type ImportPreview,
+  type Slot,
+  toEntries,
+  toEntry,
+  toImportPreview,
+  toSlot,
+} from './calendar/model';
 
 export { AppError } from './errors';
 
@@ -117,6 +192,240 @@ export const api = {
     EventsOn('workspaces:changed', (id: unknown) => fn(typeof id === 'string' ? id : '')),
   /** onSecondInstance calls fn when Relais is launched again while open. */
   onSecondInstance: (fn: () => void): (() => void) => EventsOn('app:second-instance', fn),
+  /** holdClose makes closing the window ask the UI first (unsaved changes). */
+  holdClose: (hold: boolean): void => void Shell.HoldClose(hold).catch(() => {}),
+  /** quitNow quits without asking again, once the user chose to. */
+  quitNow: (): void => void Shell.QuitNow().catch(() => {}),
+  /** onCloseRequested calls fn when the window's close was held for the UI to ask. */
+  onCloseRequested: (fn: (req: CloseRequest) => void): (() => void) =>
+    EventsOn('app:close-requested', (r: unknown) => fn(toCloseRequest(r))),
+  /** openExternal opens a page (a published post) in the system browser. */
+  openExternal: (url: string): void => {
+    if (/^https?:\/\//.test(url)) BrowserOpenURL(url);
+  },
+
+  // ---------- accounts & vault (app/accounts.go, app/vault.go). No result
+  // ever holds a token or a secret; passwords only travel towards Go.
+  vaultStatus: (): Promise<VaultStatus> => call(async () => toVaultStatus(raw(await Vault.Status()))),
+  vaultSetUpKeyring: (): Promise<void> => call(() => Vault.SetUpKeyring()),
+  vaultSetUpPassphrase: (passphrase: string): Promise<void> => call(() => Vault.SetUpPassphrase(passphrase)),
+  /** vaultUnlock rejects with vault.wrongPassphrase / vault.tooSoon, info.seconds = the wait before the next try. */
+  vaultUnlock: (passphrase: string): Promise<void> => call(() => Vault.Unlock(passphrase)),
+  vaultLock: (): Promise<void> => call(() => Vault.Lock()),
+  vaultChangePassphrase: (old: string, next: string): Promise<void> => call(() => Vault.ChangePassphrase(old, next)),
+  vaultRotate: (passphrase: string): Promise<void> => call(() => Vault.Rotate(passphrase)),
+  /** vaultRecover starts a new key after the keyring lost the old one; it returns how many sign-ins were lost. */
+  vaultRecover: (): Promise<number> => call(async () => (await Vault.Recover()) ?? 0),
+
+  networks: (): Promise<NetworkInfo[]> =>
+    call(async () => ((await Accounts.Networks()) ?? []).map((n) => toNetworkInfo(raw(n)))),
+  accounts: (workspaceId: string): Promise<Account[]> =>
+    call(async () => ((await Accounts.List(workspaceId)) ?? []).map((a) => toAccount(raw(a)))),
+  connectMastodon: (workspaceId: string, server: string): Promise<Account[]> =>
+    call(async () => ((await Accounts.ConnectMastodon(workspaceId, server)) ?? []).map((a) => toAccount(raw(a)))),
+  /** connectBluesky signs in with an app password; server "" is the main Bluesky service. */
+  connectBluesky: (workspaceId: string, server: string, handle: string, appPassword: string): Promise<Account[]> =>
+    call(async () =>
+      ((await Accounts.ConnectBluesky(workspaceId, server, handle, appPassword)) ?? []).map((a) => toAccount(raw(a))),
+    ),
+  connectOAuth: (workspaceId: string, network: string): Promise<Account[]> =>
+    call(async () => ((await Accounts.ConnectOAuth(workspaceId, network)) ?? []).map((a) => toAccount(raw(a)))),
+  /** cancelConnect abandons a connection waiting on the browser (it then rejects with app.cancelled). */
+  cancelConnect: (): Promise<void> => call(() => Accounts.CancelConnect()),
+  /** reconnect signs an account in again; appPassword is for Bluesky only. */
+  reconnect: (id: string, appPassword = ''): Promise<Account> =>
+    call(async () => toAccount(raw(await Accounts.Reconnect(id, appPassword)))),
+  /** disconnect revokes where the network allows and removes the account; revoked says whether the network confirmed. */
+  disconnect: (id: string): Promise<{ revoked: boolean }> =>
+    call(async () => ({ revoked: (await Accounts.Disconnect(id))?.revoked === true })),
+  /** forget drops accounts an authorization gave that the user does not keep, revoking nothing. */
+  forgetAccounts: (ids: string[]): Promise<void> => call(() => Accounts.Forget(ids)),
+
+  devApps: (): Promise<DevApp[]> => call(async () => ((await Accounts.DevApps()) ?? []).map((d) => toDevApp(raw(d)))),
+  /** setDevApp saves a developer app; an empty secret keeps the stored one. */
+  setDevApp: (network: string, clientId: string, clientSecret: string, port: number): Promise<DevApp> =>
+    call(async () => toDevApp(raw(await Accounts.SetDevApp(network, clientId, clientSecret, port)))),
+  deleteDevApp: (network: string): Promise<void> => call(() => Accounts.DeleteDevApp(network)),
+
+  /** onAccountsChanged calls fn with the workspace id ("" for all) after accounts change. */
+  onAccountsChanged: (fn: (workspaceId: string) => void): (() => void) =>
+    EventsOn('accounts:changed', (id: unknown) => fn(typeof id === 'string' ? id : '')),
+  /** onVaultChanged calls fn after the vault is set up, unlocked, locked or recovered. */
+  onVaultChanged: (fn: () => void): (() => void) => EventsOn('vault:changed', () => fn()),
+  /** copyText puts text on the clipboard (the redirect URI to register). */
+  copyText: async (text: string): Promise<void> => {
+    if (await ClipboardSetText(text).catch(() => false)) return;
+    await navigator.clipboard.writeText(text);
+  },
+
+  // ---------- posts (app/posts.go). The editor's calls; the calendar adds
+  // its own beside them in this same object.
+  posts: {
+    create: (workspaceId: string, n: NewPost): Promise<Post> =>
+      call(async () => toPost(raw(await PostsGo().Create(workspaceId, fromNewPost(n))))),
+    get: (id: string): Promise<Post> => call(async () => toPost(raw(await PostsGo().Get(id)))),
+    /** save stores the post (Go validates it and bumps its version); code "post.conflict" on a stale version. */
+    save: (p: Post): Promise<Post> => call(async () => toPost(raw(await PostsGo().Save(fromPost(p))))),
+    /** validate returns the post with each variant's problems, without saving it. */
+    validate: (p: Post): Promise<Post> => call(async () => toPost(raw(await PostsGo().Validate(fromPost(p))))),
+    remove: (id: string): Promise<void> => call(async () => void (await PostsGo().Delete(id))),
+    setStatus: (id: string, status: Status): Promise<Post> =>
+      call(async () => toPost(raw(await PostsGo().SetStatus(id, status)))),
+    rules: (): Promise<Rules[]> => call(async () => arr(await PostsGo().Rules()).map((r) => toRules(raw(r)))),
+    campaigns: (ws: string): Promise<Campaign[]> =>
+      call(async () => arr(await PostsGo().Campaigns(ws)).map((c) => toCampaign(raw(c)))),
+    hashtagGroups: (ws: string): Promise<HashtagGroup[]> =>
+      call(async () => arr(await PostsGo().HashtagGroups(ws)).map((g) => toHashtagGroup(raw(g)))),
+    snippets: (ws: string): Promise<Snippet[]> =>
+      call(async () => arr(await PostsGo().Snippets(ws)).map((s) => toSnippet(raw(s)))),
+    /** saveHashtagGroup creates (id '') or replaces a hashtag group. */
+    saveHashtagGroup: (g: HashtagGroup): Promise<HashtagGroup> =>
+      call(async () => toHashtagGroup(raw(await PostsGo().SaveHashtagGroup({ ...g, tags: [...g.tags] })))),
+    deleteHashtagGroup: (id: string): Promise<void> => call(async () => void (await PostsGo().DeleteHashtagGroup(id))),
+    /** saveSnippet creates (id '') or replaces a text snippet. */
+    saveSnippet: (s: Snippet): Promise<Snippet> => call(async () => toSnippet(raw(await PostsGo().SaveSnippet({ ...s })))),
+    deleteSnippet: (id: string): Promise<void> => call(async () => void (await PostsGo().DeleteSnippet(id))),
+    labels: (ws: string): Promise<string[]> =>
+      call(async () => arr(await PostsGo().Labels(ws)).filter((l): l is string => typeof l === 'string')),
+    /** accounts lists a workspace's connected accounts, as the editor needs them. */
+    accounts: (ws: string): Promise<PostAccount[]> =>
+      call(async () => arr(await Accounts.List(ws)).map((a) => toPostAccount(raw(a)))),
+    /** onChanged calls fn with the workspace id after any post change; it returns the unsubscribe function. */
+    onChanged: (fn: (workspaceId: string) => void): (() => void) =>
+      EventsOn('posts:changed', (e: unknown) =>
+        fn(typeof e === 'string' ? e : typeof raw(e)?.workspaceId === 'string' ? String(raw(e).workspaceId) : ''),
+      ),
+
+    // The calendar's calls (frontend/src/lib/calendar). Times are RFC 3339
+    // UTC strings, '' when none; workspaceId '' means every client.
+    range: (workspaceId: string, from: string, to: string): Promise<Entry[]> =>
+      call(async () => toEntries(await PostsGo().Range(workspaceId, from, to))),
+    unscheduled: (workspaceId: string): Promise<Entry[]> =>
+      call(async () => toEntries(await PostsGo().Unscheduled(workspaceId))),
+    move: (id: string, due: string): Promise<Entry> => call(async () => toEntry(raw(await PostsGo().Move(id, due)))),
+    /** duplicate copies a post to `due` ('' leaves the copy unscheduled). */
+    duplicate: (id: string, due: string): Promise<Entry> =>
+      call(async () => toEntry(raw(await PostsGo().Duplicate(id, due)))),
+    /** addToQueue puts a post in its accounts' next free posting slot. */
+    addToQueue: (id: string): Promise<Entry> => call(async () => toEntry(raw(await PostsGo().AddToQueue(id)))),
+    slots: (ws: string): Promise<Slot[]> => call(async () => arr(await PostsGo().Slots(ws)).map((s) => toSlot(raw(s)))),
+    setSlots: (ws: string, slots: Slot[]): Promise<void> => call(async () => void (await PostsGo().SetSlots(ws, slots))),
+    /** exportCSV and exportICS ask where to save when path is ''; they return the path written ('' when cancelled). */
+    exportCSV: (ws: string, from: string, to: string, path = ''): Promise<string> =>
+      call(async () => String((await PostsGo().ExportCSV(ws, from, to, path)) ?? '')),
+    exportICS: (ws: string, path = ''): Promise<string> =>
+      call(async () => String((await PostsGo().ExportICS(ws, path)) ?? '')),
+    importPreview: (ws: string, name: string, base64: string): Promise<ImportPreview> =>
+      call(async () => toImportPreview(raw(await PostsGo().ImportPreview(ws, { name, data: base64 })))),
+    importConfirm: (token: string): Promise<number> =>
+      call(async () => Number((await PostsGo().ImportConfirm(token)) ?? 0)),
+  },
+
+  // ---------- publishing (app/schedule.go; frontend/src/lib/schedule).
+  schedule: {
+    /** jobs lists the publications due in [from, to) ('' workspace: all clients). */
+    jobs: (ws: string, from: string, to: string): Promise<Job[]> =>
+      call(async () => (((await ScheduleGo.Jobs(ws, from, to)) as unknown[] | null) ?? []).map((j) => toJob(raw(j)))),
+    /** postJobs lists one post's publications, one per variant planned. */
+    postJobs: (postId: string): Promise<Job[]> =>
+      call(async () => (((await ScheduleGo.PostJobs(postId)) as unknown[] | null) ?? []).map((j) => toJob(raw(j)))),
+    activity: (ws: string, limit = 200): Promise<Activity[]> =>
+      call(async () => (((await ScheduleGo.Activity(ws, limit)) as unknown[] | null) ?? []).map((a) => toActivity(raw(a)))),
+    publishNow: (jobId: string): Promise<Job> => call(async () => toJob(raw(await ScheduleGo.PublishNow(jobId)))),
+    skip: (jobId: string): Promise<void> => call(() => ScheduleGo.Skip(jobId)),
+    retryFailed: (accountId: string): Promise<number> => call(async () => Number(await ScheduleGo.RetryFailed(accountId))),
+    policy: (ws: string): Promise<number> => call(async () => Number(raw(await ScheduleGo.Policy(ws)).minutes ?? 0)),
+    setPolicy: (ws: string, minutes: number): Promise<void> => call(() => ScheduleGo.SetPolicy(ws, { minutes })),
+    dueSoon: (): Promise<DueSoon> => call(async () => toDueSoon(await ScheduleGo.DueSoon())),
+    /** onChanged calls fn when a publication moved on (published, failed, waiting…). */
+    onChanged: (fn: (e: { workspaceId: string; postId: string; kind: string }) => void): (() => void) =>
+      EventsOn('schedule:changed', (e: unknown) => {
+        const r = raw(e ?? {});
+        fn({ workspaceId: String(r.workspaceId ?? ''), postId: String(r.postId ?? ''), kind: String(r.kind ?? '') });
+      }),
+    /** onClockJump calls fn with how far the wall clock moved (seconds; positive: forward or a sleep). */
+    onClockJump: (fn: (seconds: number) => void): (() => void) =>
+      EventsOn('schedule:clock', (e: unknown) => fn(Number(raw(e ?? {}).seconds ?? 0))),
+  },
+
+  // ---------- visual library (app/library.go; frontend/src/lib/library).
+  // Pictures never travel through these calls except on the way in
+  // (ImportFiles, base64): thumbnails and renditions are same-origin URLs.
+  library: {
+    /** importPaths imports files and folders (an OS drop); it returns the import's id. */
+    importPaths: (workspaceId: string, paths: string[]): Promise<string> =>
+      call(async () => String((await Library.ImportPaths(workspaceId, paths)) ?? '')),
+    /** importFiles imports files read in the page (paste, file input), each {name, data: base64}. */
+    importFiles: (workspaceId: string, files: { name: string; data: string }[]): Promise<string> =>
+      call(async () => {
+        const payload = files.map((f) => goModels.app.FileData.createFrom(f));
+        return String((await Library.ImportFiles(workspaceId, payload)) ?? '');
+      }),
+    /** pickAndImport opens the OS file dialog; '' means the user cancelled it. */
+    pickAndImport: (workspaceId: string): Promise<string> =>
+      call(async () => String((await Library.PickAndImport(workspaceId)) ?? '')),
+    cancelImport: (importId: string): Promise<void> => call(async () => void (await Library.CancelImport(importId))),
+    search: (q: SearchQuery): Promise<SearchResult> =>
+      call(async () => toSearchResult(raw(await Library.Search(goModels.app.LibraryQuery.createFrom(toGoQuery(q)))))),
+    get: (id: string): Promise<Asset> => call(async () => toAsset(raw(await Library.Get(id)))),
+    update: (id: string, patch: AssetPatch): Promise<Asset> =>
+      call(async () => toAsset(raw(await Library.Update(id, goModels.app.AssetPatch.createFrom(patch))))),
+    bulkTag: (ids: string[], add: string[], remove: string[]): Promise<void> =>
+      call(async () => void (await Library.BulkTag(ids, add, remove))),
+    /** remove deletes visuals; without confirm it rejects with library.inUse (info.posts) when a scheduled post uses one. */
+    remove: (ids: string[], confirm: boolean): Promise<void> =>
+      call(async () => void (await Library.Delete(ids, confirm))),
+    tags: (workspaceId: string): Promise<TagCount[]> => call(async () => toTagCounts(await Library.Tags(workspaceId))),
+    collectGarbage: (): Promise<GarbageResult> => call(async () => toGarbageResult(await Library.CollectGarbage())),
+    presets: (): Promise<Preset[]> => call(async () => arr(await Library.Presets()).map(toPreset)),
+    /** renditions makes (or reuses) every preset's rendition; background '' is white. */
+    renditions: (assetId: string, background: string): Promise<Rendition[]> =>
+      call(async () => arr(await Library.Renditions(assetId, background)).map(toRendition)),
+    /** setCrop stores a hand-set crop in source pixels; null goes back to the focal crop. */
+    setCrop: (assetId: string, presetId: string, crop: Crop | null): Promise<Rendition> =>
+      call(async () => {
+        // Go takes a *CropRect: null (JSON null) means "no crop by hand".
+        const rect = (crop ? goModels.app.CropRect.createFrom(crop) : null) as goModels.app.CropRect;
+        return toRendition(await Library.SetCrop(assetId, presetId, rect));
+      }),
+    /** exportTo writes renditions to folder ('' asks with the OS dialog; result.folder '' = cancelled). */
+    exportTo: (assetIds: string[], presetIds: string[], folder = ''): Promise<ExportResult> =>
+      call(async () => toExportResult(await Library.Export(assetIds, presetIds, folder))),
+    /** onChanged calls fn (with the workspace id, '' for several) after visuals change. */
+    onChanged: (fn: (workspaceId: string) => void): (() => void) =>
+      EventsOn('library:changed', (id: unknown) => fn(typeof id === 'string' ? id : '')),
+    onImportProgress: (fn: (p: ImportProgress) => void): (() => void) =>
+      EventsOn('library:import-progress', (p: unknown) => fn(toImportProgress(p))),
+    /**
+     * onFileDrop calls fn with the paths of files and folders dropped from
+     * the OS anywhere on the window (Wails' own file drop); it returns the
+     * function that stops listening. Outside the desktop window it does nothing.
+     */
+    onFileDrop: (fn: (paths: string[]) => void): (() => void) => {
+      try {
+        OnFileDrop((_x: number, _y: number, paths: string[]) => fn(Array.isArray(paths) ? paths : []), false);
+      } catch {
+        return () => {};
+      }
+      return () => {
+        try {
+          OnFileDropOff();
+        } catch {
+          // the runtime is gone: nothing to stop
+        }
+      };
+    },
+  },
 };
+
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+// The Posts facade (generated bindings of app/posts.go), typed loosely:
+// the converters in posts/model.ts and calendar/model.ts shape what goes in
+// and out.
+type PostsFacade = Record<string, (...args: unknown[]) => Promise<unknown>>;
+function PostsGo(): PostsFacade {
+  return PostsBinding as unknown as PostsFacade;
+}
 
 export type Api = typeof api;

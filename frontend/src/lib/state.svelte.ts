@@ -6,7 +6,11 @@ import { machineZone } from './format';
 import type { Info, Prefs, Workspace } from './model';
 
 /** A workspace view may name one of its tabs (workspace/tabs.ts); none means the first. */
-export type View = { name: 'overview' } | { name: 'workspace'; id: string; tab?: string } | { name: 'settings' };
+export type View =
+  | { name: 'overview' }
+  | { name: 'workspace'; id: string; tab?: string }
+  | { name: 'settings' }
+  | { name: 'calendar' };
 
 export const app = $state({
   ready: false,
@@ -52,6 +56,14 @@ function sameView(a: View, b: View): boolean {
   if (a.name !== b.name) return false;
   if (a.name !== 'workspace' || b.name !== 'workspace') return true;
   return a.id === b.id && (a.tab ?? '') === (b.tab ?? '');
+}
+
+/**
+ * mayLeave runs the current view's leave guard (true when there is none):
+ * used before switching view and before closing the window.
+ */
+export async function mayLeave(): Promise<boolean> {
+  return !leaveGuard || (await leaveGuard());
 }
 
 /** go switches view once the current one agrees to be left. */

@@ -1,7 +1,20 @@
 // English strings. fr.ts has exactly the same keys (a unit test checks);
 // plurals use i18next's _one/_other suffixes, resolved through
 // Intl.PluralRules.
+import * as library from './library';
+import * as accounts from './accounts';
+import * as vault from './vault';
+import * as calendar from './calendar';
+import * as posts from './posts';
+import * as activity from './activity';
+
 const en = {
+  library: library.en,
+  accounts: accounts.en,
+  vault: vault.en,
+  calendar: calendar.en,
+  posts: posts.en,
+  activity: activity.en,
   app: {
     name: 'Relais',
     tagline: 'Studio for community managers',
@@ -285,6 +298,47 @@ const en = {
     'network.timeout': 'The authorization was not finished in time. Start again.',
     'app.badFile': 'This file could not be read. Try another one.',
     'app.cancelled': 'Cancelled.',
+    'library.notFound': 'This visual no longer exists. It may have been deleted.',
+    'library.noWorkspace': 'Choose a client before importing visuals.',
+    'library.unsupported': '“{{name}}” is not a picture Relais can import (JPEG, PNG, GIF or WebP only).',
+    'library.tooManyPixels': '“{{name}}” has too many pixels (over {{maxMP}} megapixels); it was not imported.',
+    'library.corrupt': '“{{name}}” is damaged or incomplete; it was not imported.',
+    'library.tooLarge': '“{{name}}” is over {{maxMB}} MB; it was not imported.',
+    'library.unreadable': '“{{name}}” could not be read. Check that the file still exists.',
+    'library.inUse': 'Scheduled posts use these visuals: {{posts}}. Delete anyway?',
+    'library.invalid': 'This change is not valid for the visual.',
+    'library.unknownPreset': 'This network format is not known.',
+    'library.overBudget': 'This visual cannot be made small enough for the network’s file-size limit.',
+    'library.fileMissing': 'A stored file of this visual is missing. Import it again.',
+    'library.importNotFound': 'This import has already finished.',
+    'schedule.notFound': 'This publication no longer exists. Its post may have been deleted or taken off the plan.',
+    'schedule.started': 'This publication has started or already gone out, so it can no longer be changed.',
+    'schedule.invalid': 'This publication is missing a date, an account or a network.',
+    'schedule.noPublisher': 'Relais cannot publish to this network yet.',
+    'post.notFound': 'This post no longer exists. It may have been deleted.',
+    'post.conflict': 'This post was changed elsewhere since you opened it. Reload it to see the latest version.',
+    'post.noWorkspace': 'This client no longer exists. It may have been deleted.',
+    'post.unknownAccount': 'This account is not connected to this client any more. Remove it from the post.',
+    'post.unknownStatus': 'This status is not known.',
+    'post.needsDue': 'Give the post a date and time before scheduling it.',
+    'post.hasProblems': 'Fix the problems shown on each network before scheduling this post.',
+    'post.badTime': 'This date or time is not valid.',
+    'post.tooLong': 'This is too long: {{max}} characters at most.',
+    'post.unknownPillar': 'The content pillar “{{value}}” does not exist for this client.',
+    'post.unknownCampaign': 'This campaign does not exist for this client any more.',
+    'post.nameEmpty': 'Give it a name.',
+    'post.invalidColor': 'This colour is not valid. Use a value like #1a2b3c.',
+    'post.badSlot': 'A posting slot needs a day of the week and a time such as 18:00.',
+    'post.noSlots': 'No posting slot is set for these accounts. Add slots in the calendar settings first.',
+    'post.noFreeSlot': 'Every posting slot of the coming six months is taken.',
+    'post.campaignDates': 'The campaign ends before it starts.',
+    'post.csvEncoding': '“{{file}}” is not a text file in UTF-8 or Windows-1252. Save it again as “CSV UTF-8”.',
+    'post.csvMalformed': '“{{file}}” is not valid CSV (line {{line}}): check the quotes around texts.',
+    'post.csvHeader': 'The first line of “{{file}}” must name the columns; missing: {{missing}}. Columns are separated by commas or semicolons.',
+    'post.csvEmpty': '“{{file}}” has no posts in it.',
+    'post.csvTooBig': '“{{file}}” is too large: {{max}} rows at most.',
+    'post.importExpired': 'This import preview has expired. Open the file again.',
+    'post.importErrors': 'Some rows have errors. Fix the file and open it again; nothing was imported.',
   },
 };
 

@@ -2,8 +2,20 @@
 // un test le vérifie). Espaces insécables (\u00a0) devant : ? ! et dans
 // les guillemets « ».
 import type { Messages } from './en';
+import * as library from './library';
+import * as accounts from './accounts';
+import * as vault from './vault';
+import * as calendar from './calendar';
+import * as posts from './posts';
+import * as activity from './activity';
 
 const fr: Messages = {
+  library: library.fr,
+  accounts: accounts.fr,
+  vault: vault.fr,
+  calendar: calendar.fr,
+  posts: posts.fr,
+  activity: activity.fr,
   app: {
     name: 'Relais',
     tagline: 'Studio pour community managers',
@@ -298,6 +310,47 @@ const fr: Messages = {
     'network.timeout': 'L’autorisation n’a pas été terminée à temps. Recommencez.',
     'app.badFile': 'Ce fichier n’a pas pu être lu. Essayez-en un autre.',
     'app.cancelled': 'Annulé.',
+    'library.notFound': 'Ce visuel n’existe plus. Il a peut-être été supprimé.',
+    'library.noWorkspace': 'Choisissez un client avant d’importer des visuels.',
+    'library.unsupported': '« {{name}} » n’est pas une image que Relais sait importer (JPEG, PNG, GIF ou WebP seulement).',
+    'library.tooManyPixels': '« {{name}} » a trop de pixels (plus de {{maxMP}} mégapixels) : il n’a pas été importé.',
+    'library.corrupt': '« {{name}} » est endommagé ou incomplet : il n’a pas été importé.',
+    'library.tooLarge': '« {{name}} » dépasse {{maxMB}} Mo : il n’a pas été importé.',
+    'library.unreadable': '« {{name}} » n’a pas pu être lu. Vérifiez que le fichier existe encore.',
+    'library.inUse': 'Des publications programmées utilisent ces visuels : {{posts}}. Supprimer quand même ?',
+    'library.invalid': 'Cette modification n’est pas valable pour ce visuel.',
+    'library.unknownPreset': 'Ce format de réseau est inconnu.',
+    'library.overBudget': 'Ce visuel ne peut pas être assez allégé pour la limite de taille du réseau.',
+    'library.fileMissing': 'Un fichier enregistré de ce visuel manque. Importez-le à nouveau.',
+    'library.importNotFound': 'Cet import est déjà terminé.',
+    'schedule.notFound': 'Cet envoi n’existe plus : la publication a peut-être été supprimée ou retirée du planning.',
+    'schedule.started': 'Cet envoi est en cours ou déjà fait : il ne peut plus être modifié.',
+    'schedule.invalid': 'Il manque une date, un compte ou un réseau à cet envoi.',
+    'schedule.noPublisher': 'Relais ne sait pas encore publier sur ce réseau.',
+    'post.notFound': 'Cette publication n’existe plus. Elle a peut-être été supprimée.',
+    'post.conflict': 'Cette publication a été modifiée ailleurs depuis son ouverture. Rechargez-la pour voir la dernière version.',
+    'post.noWorkspace': 'Ce client n’existe plus. Il a peut-être été supprimé.',
+    'post.unknownAccount': 'Ce compte n’est plus connecté à ce client. Retirez-le de la publication.',
+    'post.unknownStatus': 'Ce statut est inconnu.',
+    'post.needsDue': 'Donnez une date et une heure à la publication avant de la programmer.',
+    'post.hasProblems': 'Corrigez les problèmes signalés sur chaque réseau avant de programmer cette publication.',
+    'post.badTime': 'Cette date ou cette heure n’est pas valide.',
+    'post.tooLong': 'C’est trop long\u00a0: {{max}}\u00a0caractères au plus.',
+    'post.unknownPillar': 'Le pilier éditorial «\u00a0{{value}}\u00a0» n’existe pas pour ce client.',
+    'post.unknownCampaign': 'Cette campagne n’existe plus pour ce client.',
+    'post.nameEmpty': 'Donnez-lui un nom.',
+    'post.invalidColor': 'Cette couleur n’est pas valide. Utilisez une valeur comme #1a2b3c.',
+    'post.badSlot': 'Un créneau de publication demande un jour de la semaine et une heure comme 18:00.',
+    'post.noSlots': 'Aucun créneau de publication n’est défini pour ces comptes. Ajoutez des créneaux dans les réglages du calendrier.',
+    'post.noFreeSlot': 'Tous les créneaux des six prochains mois sont pris.',
+    'post.campaignDates': 'La campagne se termine avant de commencer.',
+    'post.csvEncoding': '«\u00a0{{file}}\u00a0» n’est pas un fichier texte en UTF-8 ou Windows-1252. Enregistrez-le de nouveau au format «\u00a0CSV UTF-8\u00a0».',
+    'post.csvMalformed': '«\u00a0{{file}}\u00a0» n’est pas un CSV valide (ligne {{line}})\u00a0: vérifiez les guillemets autour des textes.',
+    'post.csvHeader': 'La première ligne de «\u00a0{{file}}\u00a0» doit nommer les colonnes\u00a0; il manque\u00a0: {{missing}}. Les colonnes sont séparées par des virgules ou des points-virgules.',
+    'post.csvEmpty': '«\u00a0{{file}}\u00a0» ne contient aucune publication.',
+    'post.csvTooBig': '«\u00a0{{file}}\u00a0» est trop grand\u00a0: {{max}}\u00a0lignes au plus.',
+    'post.importExpired': 'Cet aperçu d’import a expiré. Ouvrez de nouveau le fichier.',
+    'post.importErrors': 'Certaines lignes contiennent des erreurs. Corrigez le fichier et ouvrez-le de nouveau\u00a0; rien n’a été importé.',
   },
 };
 

@@ -1,0 +1,495 @@
+// End-to-end: the visual library in headless Chromium against the real Go
+// backend, in French then in English. A folder of real pictures (made here
+// with ImageMagick and the harness's PNG encoder), one of them corrupt and
+// one a copy of another, goes in through the file input the browser
+// allows; then tagging, search, the focal point, one crop by hand, and an
+// export checked on disk.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  SHOTS,
+  browser,
+  eventually,
+  expectHidden,
+  expectText,
+  expectVisible,
+  freePort,
+  goCall,
+  makePNG,
+  shoot,
+  startBackend,
+  stopBackend,
+  useBrowser,
+} from './harness.mjs';
+
+useBrowser();
+
+const UI = {
+  fr: {
+    locale: 'fr-FR',
+    nav: 'Navigation principale',
+    tab: 'Médiathèque',
+    emptyTitle: 'Aucun visuel pour l’instant',
+    files: 'Fichiers image',
+    doneTitle: 'Import terminé',
+    imported: '3\u00a0visuels importés',
+    importedOne: '1\u00a0visuel importé',
+    from: 'Pris ou importé du',
+    noMatch: 'Aucun visuel ne correspond à cette recherche.',
+    duplicates: '1\u00a0était déjà dans la médiathèque',
+    failed: '1\u00a0fichier n’a pas pu être importé\u00a0:',
+    corrupt: /«\u00a0casse\.jpg\u00a0»/,
+    count: (n) => `${n}\u00a0visuel${n > 1 ? 's' : ''}`,
+    grid: 'Visuels',
+    selected: (n) => `${n}\u00a0sélectionné${n > 1 ? 's' : ''}`,
+    details: 'Détails',
+    tags: 'Tags',
+    alt: /^Texte alternatif/,
+    save: 'Enregistrer',
+    tagMenu: 'Taguer…',
+    tagsToAdd: 'Tags à ajouter',
+    apply: 'Appliquer',
+    search: 'Rechercher des visuels',
+    tagFilter: 'Tag',
+    orientation: 'Orientation',
+    portrait: 'Portrait',
+    anyOrientation: 'Toutes orientations',
+    clear: 'Effacer les filtres',
+    focal: (name) => `Point focal de ${name}`,
+    adjustX: 'Ajuster le recadrage pour X 16:9',
+    cropArea: 'Zone de recadrage pour X 16:9',
+    saveCrop: 'Enregistrer le recadrage',
+    resetCrop: 'Revenir au point focal',
+    cropSaved: 'Recadrage enregistré pour X 16:9.',
+    manual: 'Recadré à la main',
+    renditions: 'Déclinaisons par réseau',
+    deleteMenu: 'Supprimer…',
+    deleteTitle: 'Supprimer 1\u00a0visuel\u00a0?',
+    deleteConfirm: 'Supprimer',
+    deleted: '1\u00a0visuel supprimé.',
+    allClients: 'Tous les clients',
+    altText: 'Une terrasse au soleil',
+    tagWord: 'terrasse',
+    bulkWord: 'été',
+  },
+  en: {
+    locale: 'en-US',
+    nav: 'Main',
+    tab: 'Library',
+    emptyTitle: 'No visuals yet',
+    files: 'Image files',
+    doneTitle: 'Import finished',
+    imported: '3 visuals imported',
+    importedOne: '1 visual imported',
+    from: 'Taken or imported from',
+    noMatch: 'No visual matches this search.',
+    duplicates: '1 was already in the library',
+    failed: '1 file could not be imported:',
+    corrupt: /“casse\.jpg”/,
+    count: (n) => `${n} visual${n > 1 ? 's' : ''}`,
+    grid: 'Visuals',
+    selected: (n) => `${n} selected`,
+    details: 'Details',
+    tags: 'Tags',
+    alt: /^Alt text/,
+    save: 'Save',
+    tagMenu: 'Tag…',
+    tagsToAdd: 'Tags to add',
+    apply: 'Apply',
+    search: 'Search visuals',
+    tagFilter: 'Tag',
+    orientation: 'Orientation',
+    portrait: 'Portrait',
+    anyOrientation: 'Any orientation',
+    clear: 'Clear filters',
+    focal: (name) => `Focal point of ${name}`,
+    adjustX: 'Adjust the crop for X 16:9',
+    cropArea: 'Crop area for X 16:9',
+    saveCrop: 'Save crop',
+    resetCrop: 'Back to the focal point',
+    cropSaved: 'Crop saved for X 16:9.',
+    manual: 'Crop set by hand',
+    renditions: 'Renditions per network',
+    deleteMenu: 'Delete…',
+    deleteTitle: 'Delete 1 visual?',
+    deleteConfirm: 'Delete',
+    deleted: '1 visual deleted.',
+    allClients: 'All clients',
+    altText: 'A sunny terrace',
+    tagWord: 'terrace',
+    bulkWord: 'summer',
+  },
+};
+
+/** makeFolder writes the pictures a person would drop: three good ones, a copy and a broken one. */
+function makeFolder(dir) {
+  const magick = (args) => execFileSync('convert', args, { stdio: 'pipe' });
+  const terrasse = path.join(dir, 'terrasse.jpg');
+  magick(['-size', '1600x900', 'gradient:#f59e0b-#1e3a8a', '-fill', '#ffffff', '-draw', 'circle 400,450 400,300', '-quality', '85', terrasse]);
+  magick(['-size', '900x1400', 'plasma:fractal', '-seed', '7', '-quality', '85', path.join(dir, 'portrait.jpg')]);
+  fs.writeFileSync(path.join(dir, 'logo.png'), makePNG(600, [194, 65, 12]));
+  // The same bytes under another name: stored once, reported as already there.
+  fs.copyFileSync(terrasse, path.join(dir, 'copie de terrasse.jpg'));
+  // A JPEG cut in the middle: its header is fine, its pixels are not.
+  const bytes = fs.readFileSync(terrasse);
+  fs.writeFileSync(path.join(dir, 'casse.jpg'), bytes.subarray(0, Math.floor(bytes.length / 3)));
+  return fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
+}
+
+for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
+  const L = UI[lang];
+
+  describe(`Library in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
+    let dataDir;
+    let picDir;
+    let outDir;
+    let port;
+    let backend;
+    let context;
+    let page;
+    let ws;
+    // The landscape picture and its copy go in at the same time: whichever
+    // the workers store first keeps its name.
+    let terrace = 'terrasse.jpg';
+    const pageErrors = [];
+    const main = () => page.locator('main');
+    const dialog = () => page.getByRole('dialog');
+    const alertDialog = () => page.getByRole('alertdialog');
+    const grid = () => main().getByRole('listbox', { name: L.grid });
+    // Across every client an option's name starts with the client's ("Café Lumière: logo.png").
+    const option = (name) =>
+      grid().getByRole('option', { name: new RegExp(`(^|: )${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+    const count = () => main().locator('.count');
+    const assets = async () => (await goCall(page, 'Library', 'Search', { workspaceId: ws.id, limit: 100 })).assets;
+    const byName = async (name) => (await assets()).find((a) => a.name === name);
+
+    let broken = '';
+    const step = (name, fn) =>
+      test(name, async (t) => {
+        if (broken) return t.skip(`after the failure of "${broken}"`);
+        try {
+          await fn(t);
+        } catch (e) {
+          broken = name;
+          await page
+            ?.screenshot({ path: path.join(SHOTS, `${lang}-library-FAILED-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
+            .catch(() => {});
+          throw e;
+        }
+      });
+
+    before(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-lib-${lang}-`));
+      picDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-pics-${lang}-`));
+      outDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-export-${lang}-`));
+      port = await freePort();
+      backend = await startBackend(dataDir, port, `library-${lang}`);
+      context = await browser.newContext({
+        locale: L.locale,
+        colorScheme: 'light',
+        viewport: { width: 1280, height: 820 },
+        timezoneId: 'Europe/Paris',
+      });
+      context.setDefaultTimeout(10000);
+      page = await context.newPage();
+      page.on('pageerror', (e) => {
+        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
+      });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => !!window.go?.app?.Library);
+    });
+
+    after(async () => {
+      await context?.close();
+      if (backend) await stopBackend(backend).catch(() => {});
+      for (const d of [dataDir, picDir, outDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    });
+
+    step('a client’s library starts empty and says how to fill it', async () => {
+      ws = await goCall(page, 'Workspaces', 'Create', {
+        name: 'Café Lumière',
+        color: '#c2410c',
+        timezone: 'Europe/Paris',
+        language: lang,
+        brandKit: { colors: ['#c2410c'], tone: '', hashtags: [], signature: '' },
+      });
+      await goCall(page, 'Workspaces', 'Create', { name: 'Atelier Nord', timezone: 'Asia/Tokyo', language: 'en' });
+      const nav = page.getByRole('navigation', { name: L.nav });
+      await nav.getByRole('button', { name: 'Café Lumière' }).click();
+      await page.getByRole('button', { name: L.tab, exact: true }).click();
+      await expectText(main().getByRole('heading', { level: 3 }), L.emptyTitle);
+      await shoot(page, lang, 'library-01-empty');
+    });
+
+    step('importing a folder: the copy is stored once, the broken file is named, the rest goes on', async () => {
+      const files = makeFolder(picDir);
+      await main().getByLabel(L.files).setInputFiles(files);
+      const summary = main().getByRole('region', { name: L.doneTitle });
+      await expectVisible(summary, 'the import summary');
+      await expectText(summary, L.imported);
+      await expectText(summary, L.duplicates);
+      await expectText(summary, L.failed);
+      await expectText(summary, L.corrupt);
+      await expectText(count(), L.count(3));
+      const list = await assets();
+      assert.equal(list.length, 3);
+      terrace = list.find((a) => a.orientation === 'landscape')?.name ?? '';
+      assert.ok(['terrasse.jpg', 'copie de terrasse.jpg'].includes(terrace), `the landscape picture: ${terrace}`);
+      assert.deepEqual(list.map((a) => a.name).sort(), ['logo.png', 'portrait.jpg', terrace].sort());
+      await expectVisible(option(terrace));
+      await expectVisible(option('portrait.jpg'));
+      await expectVisible(option('logo.png'));
+      const thumbs = await page.evaluate(() =>
+        [...document.querySelectorAll('[role=option] img')].map((i) => i.complete && i.naturalWidth > 0),
+      );
+      assert.ok(thumbs.length === 3 && thumbs.every(Boolean), 'every thumbnail is shown');
+      await shoot(page, lang, 'library-02-imported');
+    });
+
+    step('the grid works from the keyboard: arrows, Space, Shift, Enter', async () => {
+      await grid().focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Space');
+      await expectText(main().getByRole('toolbar'), L.selected(1));
+      await page.keyboard.press('Shift+ArrowRight');
+      await expectText(main().getByRole('toolbar'), L.selected(2));
+      await page.keyboard.press('Control+KeyA');
+      await expectText(main().getByRole('toolbar'), L.selected(3));
+      await shoot(page, lang, 'library-03-selection');
+      await page.keyboard.press('Escape');
+      await expectHidden(main().getByRole('toolbar'), 'the selection bar');
+      // Enter opens the visual under the cursor; Escape comes back to the grid.
+      const second = await grid().locator('[role=option][aria-posinset="2"]').innerText();
+      await page.keyboard.press('Enter');
+      await expectText(dialog().getByRole('heading', { level: 2 }), second.trim());
+      await page.keyboard.press('Escape');
+      await expectHidden(dialog(), 'the details');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'listbox');
+    });
+
+    step('tagging one visual in its details, then all of them at once', async () => {
+      await option(terrace).click();
+      await main().getByRole('button', { name: L.details, exact: true }).click();
+      await expectVisible(dialog(), 'the details');
+      const tags = dialog().getByRole('textbox', { name: L.tags, exact: true });
+      await tags.fill(L.tagWord);
+      await tags.press('Enter');
+      await dialog().getByLabel(L.alt).fill(L.altText);
+      await dialog().getByRole('button', { name: L.save, exact: true }).click();
+      await eventually(async () => {
+        const a = await byName(terrace);
+        return a.tags.includes(L.tagWord) && a.alt === L.altText;
+      }, 'the tag and alt text saved');
+      await page.keyboard.press('Escape');
+      await expectHidden(dialog(), 'the details');
+
+      await grid().focus();
+      await page.keyboard.press('Control+KeyA');
+      await main().getByRole('button', { name: L.tagMenu }).click();
+      const add = dialog().getByRole('textbox', { name: L.tagsToAdd });
+      await add.fill(L.bulkWord);
+      await add.press('Enter');
+      await dialog().getByRole('button', { name: L.apply }).click();
+      await expectHidden(dialog(), 'the tag dialog');
+      await eventually(async () => (await assets()).every((a) => a.tags.includes(L.bulkWord)), 'every visual tagged');
+      await page.keyboard.press('Escape');
+    });
+
+    step('searching by text, tag and orientation', async () => {
+      const box = main().getByRole('searchbox', { name: L.search });
+      await box.fill(L.tagWord);
+      await expectText(count(), L.count(1));
+      await expectVisible(option(terrace));
+      await box.fill('');
+      await expectText(count(), L.count(3));
+      await main().getByRole('combobox', { name: L.orientation }).selectOption({ label: L.portrait });
+      await expectText(count(), L.count(1));
+      await expectVisible(option('portrait.jpg'));
+      await shoot(page, lang, 'library-04-search');
+      await main().getByRole('button', { name: L.clear }).click();
+      await expectText(count(), L.count(3));
+      await main().getByRole('combobox', { name: L.tagFilter, exact: true }).selectOption(L.tagWord);
+      await expectText(count(), L.count(1));
+      await main().getByRole('button', { name: L.clear }).click();
+      await expectText(count(), L.count(3));
+      // Dates: everything was imported today; nothing from tomorrow on.
+      const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+      await main().getByLabel(L.from).fill(tomorrow);
+      await expectText(main().getByText(L.noMatch), L.noMatch);
+      await main().getByRole('button', { name: L.clear }).click();
+      await expectText(count(), L.count(3));
+      // Across every client: the same visuals (the other client has none).
+      await main().getByRole('radio', { name: L.allClients }).check({ force: true });
+      await expectText(count(), L.count(3));
+    });
+
+    step('setting the focal point by a click, then with the arrow keys', async () => {
+      await option(terrace).dblclick();
+      await expectVisible(dialog(), 'the details');
+      const pic = dialog().getByRole('slider', { name: L.focal(terrace) });
+      await pic.locator('img').evaluate((img) => img.decode());
+      const box = await pic.locator('img').boundingBox();
+      await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);
+      await eventually(async () => Math.abs((await byName(terrace)).focalX - 0.25) < 0.02, 'focal x at 25 %', 20000);
+      await pic.focus();
+      await page.keyboard.press('Shift+ArrowUp');
+      await eventually(async () => Math.abs((await byName(terrace)).focalY - 0.4) < 0.02, 'focal y at 40 % after Shift+Up', 20000);
+      // Every rendition is shown side by side, and follows the focal point.
+      await eventually(
+        async () => (await dialog().locator('.cards img').count()) >= 13,
+        'the thirteen renditions',
+        20000,
+      );
+      await eventually(
+        () => dialog().locator('.cards img').evaluateAll((imgs) => imgs.every((i) => i.complete && i.naturalWidth > 0)),
+        'every rendition loaded',
+        20000,
+      );
+      const a = await byName(terrace);
+      const rs = await goCall(page, 'Library', 'Renditions', a.id, '');
+      const sq = rs.find((r) => r.presetId === 'instagram-square');
+      // 1600×900 picture, square crop 900×900 centred on x = 25 % (400 px): x = 0 (edge).
+      assert.deepEqual(sq.crop, { x: 0, y: 0, w: 900, h: 900 });
+      assert.equal(sq.manual, false);
+      await shoot(page, lang, 'library-05-details');
+      await dialog().getByRole('heading', { name: L.renditions }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+      await shoot(page, lang, 'library-06-renditions');
+    });
+
+    step('adjusting one crop by hand in the cropper', async () => {
+      const before = (await goCall(page, 'Library', 'Renditions', (await byName(terrace)).id, '')).find(
+        (r) => r.presetId === 'x',
+      );
+      await dialog().getByRole('button', { name: L.adjustX }).click();
+      const area = dialog().getByRole('region', { name: L.cropArea });
+      await expectVisible(area, 'the cropper');
+      await expectVisible(area.locator('img'), 'the picture in the cropper');
+      await area.focus();
+      // Zoom in twice, then move the picture: the frame shows another part.
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      await page.keyboard.press('Shift+ArrowLeft');
+      // And a drag with the mouse.
+      const b = await area.boundingBox();
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(b.x + b.width / 2 + 40, b.y + b.height / 2 + 10, { steps: 5 });
+      await page.mouse.up();
+      await shoot(page, lang, 'library-07-cropper');
+      await dialog().getByRole('button', { name: L.saveCrop }).click();
+      await expectVisible(page.getByRole('status').filter({ hasText: L.cropSaved }), 'the saved notice');
+      await expectVisible(dialog().getByText(L.manual), 'the hand-set badge');
+      const after = (await goCall(page, 'Library', 'Renditions', (await byName(terrace)).id, '')).find(
+        (r) => r.presetId === 'x',
+      );
+      assert.equal(after.manual, true);
+      assert.notDeepEqual(after.crop, before.crop, 'the crop changed');
+      assert.ok(after.crop.w < before.crop.w, 'zoomed in: a smaller rectangle');
+      assert.ok(Math.abs(after.crop.w / after.crop.h - 1200 / 675) < 0.01, 'the X ratio is kept');
+      assert.equal(after.width, 1200);
+      assert.equal(after.height, 675);
+
+      // Back to the focal point, then by hand again with the keyboard only.
+      const xRendition = async () =>
+        (await goCall(page, 'Library', 'Renditions', (await byName(terrace)).id, '')).find((r) => r.presetId === 'x');
+      await dialog().getByRole('button', { name: L.adjustX }).click();
+      await dialog().getByRole('button', { name: L.resetCrop }).click();
+      await eventually(async () => (await xRendition()).manual === false, 'the X crop follows the focal point again', 20000);
+      assert.deepEqual((await xRendition()).crop, before.crop);
+      await expectHidden(dialog().getByText(L.manual), 'the hand-set badge after the reset');
+      await dialog().getByRole('button', { name: L.adjustX }).click();
+      await expectVisible(area.locator('img'), 'the picture in the cropper');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'region', 'the cropper has the focus');
+      await page.keyboard.press('+');
+      await page.keyboard.press('ArrowUp');
+      await dialog().getByRole('button', { name: L.saveCrop }).click();
+      await eventually(async () => (await xRendition()).manual === true, 'the X crop set by hand again', 20000);
+      await page.keyboard.press('Escape');
+      await expectHidden(dialog(), 'the details');
+    });
+
+    step('exporting renditions to a folder writes real JPEG files', async () => {
+      const a = await byName(terrace);
+      const res = await goCall(page, 'Library', 'Export', [a.id], ['x', 'instagram-square', 'bluesky'], outDir);
+      assert.equal(res.folder, outDir);
+      assert.equal(res.files, 3);
+      const written = fs.readdirSync(outDir, { recursive: true }).filter((f) => /\.jpe?g$/i.test(String(f)));
+      assert.equal(written.length, 3, `files in ${outDir}: ${fs.readdirSync(outDir, { recursive: true })}`);
+      for (const f of written) {
+        const buf = fs.readFileSync(path.join(outDir, String(f)));
+        assert.equal(buf[0], 0xff);
+        assert.equal(buf[1], 0xd8, `${f} is a JPEG`);
+      }
+    });
+
+    step('deleting a visual asks first', async () => {
+      await main().getByRole('radio', { name: L.allClients }).check({ force: true });
+      // Close the notices first: behind a modal dialog they cannot be clicked away.
+      const closers = page.getByRole('status').getByRole('button');
+      while ((await closers.count()) > 0) await closers.first().click();
+      await option('logo.png').click();
+      await main().getByRole('button', { name: L.deleteMenu }).click();
+      await expectText(alertDialog().getByRole('heading'), L.deleteTitle);
+      await shoot(page, lang, 'library-08-delete');
+      await alertDialog().getByRole('button', { name: L.deleteConfirm, exact: true }).click();
+      await expectVisible(page.getByRole('status').filter({ hasText: L.deleted }), 'the deleted notice');
+      await expectText(count(), L.count(2));
+      assert.equal((await assets()).length, 2);
+    });
+
+    step('pasting an image imports it', async () => {
+      const png = makePNG(300, [20, 120, 90]).toString('base64');
+      await page.evaluate((b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+        window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+      }, png);
+      await expectText(main().getByRole('region', { name: L.doneTitle }), L.importedOne);
+      await expectText(count(), L.count(3));
+      assert.ok((await assets()).some((a) => /\.png$/.test(a.name) && a.name !== 'logo.png'), 'the pasted picture is there');
+    });
+
+    step('a thousand visuals: only the rows on screen are in the page, and the keyboard reaches the last', async () => {
+      const N = 1000;
+      const other = (await goCall(page, 'Workspaces', 'List')).find((w) => w.name === 'Atelier Nord');
+      const files = [];
+      for (let i = 0; i < N; i++) {
+        const rgb = [i % 256, Math.floor(i / 256) * 40, (i * 7) % 256];
+        files.push({ name: `pic-${String(i).padStart(4, '0')}.png`, data: makePNG(24, rgb).toString('base64') });
+      }
+      for (let i = 0; i < N; i += 250) await goCall(page, 'Library', 'ImportFiles', other.id, files.slice(i, i + 250));
+      await eventually(
+        async () => (await goCall(page, 'Library', 'Search', { workspaceId: other.id, limit: 1 })).total === N,
+        'a thousand visuals imported',
+        60000,
+      );
+      await page.getByRole('navigation', { name: L.nav }).getByRole('button', { name: 'Atelier Nord' }).click();
+      await page.getByRole('button', { name: L.tab, exact: true }).click();
+      await expectText(count(), L.count(N));
+      const inPage = () => grid().getByRole('option').count();
+      await eventually(async () => (await inPage()) > 0, 'the first rows');
+      const rendered = await inPage();
+      assert.ok(rendered < 100, `${rendered} options in the page for ${N} visuals`);
+      await grid().focus();
+      await page.keyboard.press('Control+End');
+      await expectVisible(grid().locator(`[role=option][aria-posinset="${N}"]`), 'the last visual after Ctrl+End');
+      await expectText(grid().locator(`[role=option][aria-posinset="${N}"]`), /^pic-\d{4}\.png$/);
+      assert.ok((await inPage()) < 100, 'still only the visible rows after scrolling to the end');
+      assert.equal(
+        await grid().getAttribute('aria-activedescendant'),
+        `lib-opt-${N - 1}`,
+        'the cursor is on the last visual',
+      );
+      await page.keyboard.press('PageUp');
+      await page.keyboard.press('Space');
+      await expectText(main().getByRole('toolbar'), L.selected(1));
+      await shoot(page, lang, 'library-09-thousand');
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+    });
+  });
+}

@@ -1,0 +1,218 @@
+// End-to-end: publishing. A post with an image is scheduled to a Bluesky
+// account on the REAL Bluesky server (scripts/pds) for one minute ahead;
+// the user watches the client's Activity tab until it says published with
+// a link to the live post, and the post is read back from the server.
+// Then a Mastodon account (the fake instance) has its token revoked at the
+// instance: the next post fails, the Activity tab explains why and offers
+// to reconnect, and that button leads to the accounts.
+//
+// The account connection and the post are set up through the bound Go
+// methods (the accounts and posts e2e files drive those screens); what is
+// checked here is what the user sees of publishing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  PDS,
+  SHOTS,
+  blueskyAccount,
+  browser,
+  eventually,
+  expectText,
+  expectVisible,
+  freePort,
+  goCall,
+  makePNG,
+  shoot,
+  startBackend,
+  startFakeMastodon,
+  stopBackend,
+  useBrowser,
+} from './harness.mjs';
+
+useBrowser();
+
+const UI = {
+  fr: {
+    locale: 'fr-FR',
+    activity: 'Activité',
+    published: 'Publié',
+    failed: 'Échec',
+    openLive: 'Ouvrir la publication en ligne',
+    revoked: /Le réseau n’accepte plus la connexion de ce compte/,
+    reconnect: 'Reconnecter le compte',
+    accountsTab: 'Comptes',
+    onBluesky: 'sur Bluesky',
+    text: 'La vitrine de Noël est prête ✨ Passez nous voir #boulangerie',
+    failText: 'Fermeture exceptionnelle lundi',
+    passphrase: 'une phrase de passe assez longue',
+  },
+  en: {
+    locale: 'en-GB',
+    activity: 'Activity',
+    published: 'Published',
+    failed: 'Failed',
+    openLive: 'Open the live post',
+    revoked: /The network no longer accepts this account’s connection/,
+    reconnect: 'Reconnect the account',
+    accountsTab: 'Accounts',
+    onBluesky: 'on Bluesky',
+    text: 'Our Christmas window is ready ✨ Come and see us #bakery',
+    failText: 'Closed on Monday',
+    passphrase: 'a passphrase that is long enough',
+  },
+};
+
+let fakeMastodon;
+
+before(async () => {
+  assert.ok(PDS, 'RELAIS_PDS_URL is not set: scripts/e2e starts the Bluesky server (scripts/pds) when it is missing');
+  fakeMastodon = await startFakeMastodon();
+});
+
+after(() => {
+  fakeMastodon?.stop();
+});
+
+/** schedule saves a post as scheduled, due in `seconds`. */
+async function schedule(page, post, seconds) {
+  const due = new Date(Date.now() + seconds * 1000).toISOString();
+  return goCall(page, 'Posts', 'Save', { ...post, due, status: 'scheduled' });
+}
+
+for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
+  const L = UI[lang];
+  // One language waits the full minute the issue names; the other a
+  // shorter time, to keep the suite quick.
+  const ahead = lang === 'fr' ? 60 : 20;
+
+  describe(`publishing in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
+    let dataDir;
+    let backend;
+    let context;
+    let page;
+    let ws;
+    let bsky;
+    let bskyAccount;
+    let mastAccount;
+    const pageErrors = [];
+    const main = () => page.locator('main');
+    let broken = '';
+    const step = (name, fn) =>
+      test(name, async (t) => {
+        if (broken) return t.skip(`after the failure of "${broken}"`);
+        try {
+          await fn(t);
+        } catch (e) {
+          broken = name;
+          await page
+            ?.screenshot({ path: path.join(SHOTS, `${lang}-FAILED-publish-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
+            .catch(() => {});
+          throw e;
+        }
+      });
+
+    async function openActivity() {
+      await page.getByRole('navigation', { name: /Navigation|Main/ }).getByRole('button', { name: 'Boulangerie Lune', exact: true }).click();
+      await main().getByRole('navigation').getByRole('button', { name: L.activity, exact: true }).click();
+      await expectVisible(main().getByRole('heading', { level: 2, name: L.activity }), 'the activity tab');
+    }
+
+    before(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-publish-${lang}-`));
+      const port = await freePort();
+      backend = await startBackend(dataDir, port, `publish-${lang}`, { RELAIS_DEV_BROWSER: 'get' });
+      context = await browser.newContext({ locale: L.locale, timezoneId: 'Europe/Paris', viewport: { width: 1200, height: 800 } });
+      page = await context.newPage();
+      // The Wails dev runtime's own noise in Chromium is not the app's.
+      page.on('pageerror', (e) => {
+        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
+      });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => window.go?.app?.Schedule, null, { timeout: 20_000 });
+    });
+
+    after(async () => {
+      await context?.close();
+      if (backend) await stopBackend(backend);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    step('a client with a Bluesky and a Mastodon account, and a picture', async () => {
+      await goCall(page, 'Vault', 'SetUpPassphrase', L.passphrase);
+      ws = await goCall(page, 'Workspaces', 'Create', { name: 'Boulangerie Lune', timezone: 'Europe/Paris', language: lang });
+      bsky = await blueskyAccount('pub');
+      const [b] = await goCall(page, 'Accounts', 'ConnectBluesky', ws.id, PDS, bsky.handle, bsky.appPassword);
+      bskyAccount = b;
+      const [m] = await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodon.url);
+      mastAccount = m;
+      assert.ok(bskyAccount?.id && mastAccount?.id, 'both accounts are connected');
+      await page.reload();
+      await page.waitForFunction(() => window.go?.app?.Schedule, null, { timeout: 20_000 });
+    });
+
+    step(`a post with an image scheduled ${ahead} s ahead goes out, with a link`, async () => {
+      const png = makePNG(640, [190, 120, 60]).toString('base64');
+      await goCall(page, 'Library', 'ImportFiles', ws.id, [{ name: 'vitrine.png', data: png }]);
+      const asset = await eventually(async () => {
+        const res = await goCall(page, 'Library', 'Search', { workspaceId: ws.id, limit: 10 });
+        return res.assets?.length === 1 ? res.assets[0] : false;
+      }, 'the imported picture');
+      const post = await goCall(page, 'Posts', 'Create', ws.id, {
+        text: L.text,
+        due: '',
+        status: 'draft',
+        accountIds: [bskyAccount.id],
+        assetIds: [asset.id],
+      });
+      const planned = await schedule(page, post, ahead);
+      assert.equal(planned.status, 'scheduled');
+      const t0 = Date.now();
+
+      await openActivity();
+      const line = main().getByRole('listitem').filter({ hasText: L.onBluesky });
+      await eventually(async () => (await line.count()) > 0 && (await line.first().innerText()).includes(L.published), 'published on Bluesky', (ahead + 60) * 1000);
+      const waited = (Date.now() - t0) / 1000;
+      assert.ok(waited >= ahead - 2, `published after ${waited.toFixed(1)} s, before it was due (${ahead} s)`);
+      await expectVisible(line.first().getByRole('button', { name: L.openLive }), 'the link to the live post');
+      await expectText(line.first(), L.text.slice(0, 20));
+
+      // The post is on the server: once, with its image and alt text.
+      const res = await fetch(`${PDS}/xrpc/com.atproto.repo.listRecords?repo=${bsky.did}&collection=app.bsky.feed.post`);
+      const { records } = await res.json();
+      assert.equal(records.length, 1, 'exactly one post on the server');
+      assert.equal(records[0].value.text, L.text);
+      assert.equal(records[0].value.embed?.images?.length, 1, 'with its image');
+      assert.ok(records[0].value.facets?.some((f) => f.features.some((x) => x.$type === 'app.bsky.richtext.facet#tag')), 'the hashtag is a facet');
+      const p = await goCall(page, 'Posts', 'Get', post.id);
+      assert.equal(p.status, 'published');
+      console.log(`# ${lang}: published ${waited.toFixed(1)} s after scheduling ${ahead} s ahead`);
+      await shoot(page, lang, 'publish-01-published');
+    });
+
+    step('a revoked token: the failure is explained, with a reconnect button', async () => {
+      await fetch(`${fakeMastodon.url}/_test/revoke`, { method: 'POST' });
+      const post = await goCall(page, 'Posts', 'Create', ws.id, {
+        text: L.failText,
+        due: '',
+        status: 'draft',
+        accountIds: [mastAccount.id],
+        assetIds: [],
+      });
+      await schedule(page, post, 3);
+      const line = main().getByRole('listitem').filter({ hasText: L.failText });
+      await eventually(async () => (await line.count()) > 0 && (await line.first().innerText()).includes(L.failed), 'the failure', 60_000);
+      await expectText(line.first(), L.revoked);
+      await shoot(page, lang, 'publish-02-failed');
+      await line.first().getByRole('button', { name: L.reconnect }).click();
+      await eventually(
+        async () =>
+          (await main().getByRole('navigation').getByRole('button', { name: L.accountsTab, exact: true }).getAttribute('aria-current')) === 'page',
+        'the accounts tab',
+      );
+      assert.deepEqual(pageErrors, [], 'no script error on the page');
+    });
+  });
+}

@@ -1,0 +1,186 @@
+// Connected accounts, the agency's developer apps and the vault, as the UI
+// sees them, converted from what Go sends (app/accounts.go, app/vault.go).
+// Pure: no Wails, no DOM. No shape here ever holds a token or a secret.
+
+export type AccountState = 'connected' | 'expiring' | 'needs_reconnect' | 'vault_locked';
+
+export interface Limits {
+  maxChars: number;
+  maxMedia: number;
+  charsPerUrl: number;
+  maxImageBytes: number;
+  imageMimeTypes: string[];
+}
+
+export interface Account {
+  id: string;
+  workspaceId: string;
+  network: string;
+  server: string;
+  handle: string;
+  displayName: string;
+  avatarUrl: string;
+  url: string;
+  state: AccountState;
+  /** Days before a reconnection is needed (state "expiring"). */
+  daysLeft: number;
+  /** RFC 3339, or "" when the network needs no reconnection. */
+  reconnectBy: string;
+  /** The network's short reason for a needed reconnection, or "". */
+  problem: string;
+  limits: Limits | null;
+  connectedAt: string;
+}
+
+export type NetworkKind = 'mastodon' | 'bluesky' | 'oauth';
+
+export interface NetworkInfo {
+  name: string;
+  kind: NetworkKind;
+  needsDevApp: boolean;
+  hasDevApp: boolean;
+}
+
+export interface DevApp {
+  network: string;
+  clientId: string;
+  /** The loopback port registered as redirect; 0 means any port. */
+  port: number;
+  /** Whether a client secret is stored (it is never sent back). */
+  hasSecret: boolean;
+}
+
+export type VaultMode = '' | 'keyring' | 'passphrase';
+
+export interface VaultStatus {
+  mode: VaultMode;
+  setUp: boolean;
+  locked: boolean;
+  keyringAvailable: boolean;
+  needsRecovery: boolean;
+  rotating: boolean;
+}
+
+type Raw = Record<string, unknown>;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const bool = (v: unknown): boolean => v === true;
+
+const STATES: AccountState[] = ['connected', 'expiring', 'needs_reconnect', 'vault_locked'];
+const KINDS: NetworkKind[] = ['mastodon', 'bluesky', 'oauth'];
+
+export function toLimits(r: unknown): Limits | null {
+  if (typeof r !== 'object' || r === null) return null;
+  const o = r as Raw;
+  return {
+    maxChars: num(o.maxChars),
+    maxMedia: num(o.maxMedia),
+    charsPerUrl: num(o.charsPerUrl),
+    maxImageBytes: num(o.maxImageBytes),
+    imageMimeTypes: Array.isArray(o.imageMimeTypes) ? o.imageMimeTypes.map(str) : [],
+  };
+}
+
+export function toAccount(r: Raw): Account {
+  const state = str(r.state) as AccountState;
+  return {
+    id: str(r.id),
+    workspaceId: str(r.workspaceId),
+    network: str(r.network),
+    server: str(r.server),
+    handle: str(r.handle),
+    displayName: str(r.displayName),
+    avatarUrl: str(r.avatarUrl),
+    url: str(r.url),
+    state: STATES.includes(state) ? state : 'needs_reconnect',
+    daysLeft: num(r.daysLeft),
+    reconnectBy: str(r.reconnectBy),
+    problem: str(r.problem),
+    limits: toLimits(r.limits),
+    connectedAt: str(r.connectedAt),
+  };
+}
+
+export function toNetworkInfo(r: Raw): NetworkInfo {
+  const kind = str(r.kind) as NetworkKind;
+  return {
+    name: str(r.name),
+    kind: KINDS.includes(kind) ? kind : 'oauth',
+    needsDevApp: bool(r.needsDevApp),
+    hasDevApp: bool(r.hasDevApp),
+  };
+}
+
+export function toDevApp(r: Raw): DevApp {
+  return { network: str(r.network), clientId: str(r.clientId), port: num(r.port), hasSecret: bool(r.hasSecret) };
+}
+
+export function toVaultStatus(r: Raw): VaultStatus {
+  const mode = str(r.mode);
+  return {
+    mode: mode === 'keyring' || mode === 'passphrase' ? mode : '',
+    setUp: bool(r.setUp),
+    locked: bool(r.locked),
+    keyringAvailable: bool(r.keyringAvailable),
+    needsRecovery: bool(r.needsRecovery),
+    rotating: bool(r.rotating),
+  };
+}
+
+/** Networks whose one authorization can give several accounts to choose from. */
+export const MULTI_GRANT = new Set(['facebook', 'linkedin_page', 'google_business', 'instagram']);
+
+/** The name of a network as people write it (brand names are not translated). */
+export const NETWORK_NAMES: Record<string, string> = {
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+  x: 'X',
+  linkedin: 'LinkedIn',
+  linkedin_page: 'LinkedIn Page',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  threads: 'Threads',
+  pinterest: 'Pinterest',
+  youtube: 'YouTube',
+  tiktok: 'TikTok',
+  google_business: 'Google Business Profile',
+};
+
+/** Each network's brand colour, for the small badge next to an account. */
+export const NETWORK_COLORS: Record<string, string> = {
+  mastodon: '#6364ff',
+  bluesky: '#1185fe',
+  x: '#0f1419',
+  linkedin: '#0a66c2',
+  linkedin_page: '#0a66c2',
+  facebook: '#0866ff',
+  instagram: '#d62976',
+  threads: '#101010',
+  pinterest: '#e60023',
+  youtube: '#ff0000',
+  tiktok: '#010101',
+  google_business: '#1a73e8',
+};
+
+/**
+ * redirectURI is what the agency registers as its developer app's redirect:
+ * Relais listens on 127.0.0.1 at that port (any port when 0).
+ */
+export function redirectURI(port: number): string {
+  return port > 0 ? `http://127.0.0.1:${port}/callback` : 'http://127.0.0.1/callback';
+}
+
+/** sortAccounts orders accounts as the backend does: by network, then handle. */
+export function sortAccounts(list: Account[], order: string[]): Account[] {
+  const rank = (n: string) => {
+    const i = order.indexOf(n);
+    return i < 0 ? order.length : i;
+  };
+  return [...list].sort((a, b) => rank(a.network) - rank(b.network) || a.handle.localeCompare(b.handle));
+}
+
+/** normHandle removes what people paste around a Bluesky handle: spaces and a leading @. */
+export function normHandle(h: string): string {
+  return h.trim().replace(/^@+/, '');
+}

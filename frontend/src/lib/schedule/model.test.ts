@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import en from '../locales/en';
+import fr from '../locales/fr';
+import { failureKey, stateKey, toCloseRequest, toJob } from './model';
+
+function lookup(tree: unknown, key: string): unknown {
+  return key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), tree);
+}
+
+describe('publishing model', () => {
+  it('fills a job from what Go sends, nulls included', () => {
+    const j = toJob({ id: 'v1', state: 'failed', failure: { code: 'revoked', action: 'reconnect' }, lateMinutes: null });
+    expect(j.state).toBe('failed');
+    expect(j.failure).toEqual({ code: 'revoked', action: 'reconnect', reason: '' });
+    expect(j.lateMinutes).toBe(0);
+    expect(toJob({}).failure).toBeNull();
+  });
+
+  it('reads a close request', () => {
+    expect(toCloseRequest({ unsaved: true, dueSoon: { count: 2, next: '2027-03-28T17:00:00Z' } })).toEqual({
+      unsaved: true,
+      dueSoon: { count: 2, next: '2027-03-28T17:00:00Z' },
+    });
+    expect(toCloseRequest(undefined)).toEqual({ unsaved: false, dueSoon: { count: 0, next: '' } });
+  });
+
+  it('has a sentence for every failure code and state, in both languages', () => {
+    const codes = ['revoked', 'invalid_text', 'media_rejected', 'rejected', 'unavailable', 'rate_limited', 'no_publisher', 'content', 'account', 'handoff_lost', 'something-new'];
+    const states = ['scheduled', 'sending', 'to_verify', 'published', 'failed', 'waiting_network', 'needs_decision', 'handed_off', 'cancelled'] as const;
+    for (const tree of [en, fr]) {
+      for (const c of codes) expect(typeof lookup(tree, failureKey(c)), failureKey(c)).toBe('string');
+      for (const s of states) expect(typeof lookup(tree, stateKey(s)), stateKey(s)).toBe('string');
+    }
+    expect(failureKey('something-new')).toBe('activity.failure.other');
+  });
+});
