@@ -43,6 +43,9 @@ const UI = {
     openLive: 'Ouvrir la publication en ligne',
     revoked: /Le réseau n’accepte plus la connexion de ce compte/,
     reconnect: 'Reconnecter le compte',
+    reconnectNamed: (h) => `Reconnecter ${h}`,
+    connected: 'Connecté',
+    retryAll: /^Tout renvoyer pour /,
     accountsTab: 'Comptes',
     onBluesky: 'sur Bluesky',
     text: 'La vitrine de Noël est prête ✨ Passez nous voir #boulangerie',
@@ -57,6 +60,9 @@ const UI = {
     openLive: 'Open the live post',
     revoked: /The network no longer accepts this account’s connection/,
     reconnect: 'Reconnect the account',
+    reconnectNamed: (h) => `Reconnect ${h}`,
+    connected: 'Connected',
+    retryAll: /^Retry all failed for /,
     accountsTab: 'Accounts',
     onBluesky: 'on Bluesky',
     text: 'Our Christmas window is ready ✨ Come and see us #bakery',
@@ -212,6 +218,21 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
           (await main().getByRole('navigation').getByRole('button', { name: L.accountsTab, exact: true }).getAttribute('aria-current')) === 'page',
         'the accounts tab',
       );
+    });
+
+    step('reconnected, the failed post goes out with one click for the account', async () => {
+      const handle = (await goCall(page, 'Accounts', 'List', ws.id)).find((a) => a.id === mastAccount.id).handle;
+      await main().getByRole('button', { name: L.reconnectNamed(handle) }).click();
+      await eventually(
+        async () => (await goCall(page, 'Accounts', 'List', ws.id)).find((a) => a.id === mastAccount.id).state === 'connected',
+        'the account connected again',
+        20_000,
+      );
+      await main().getByRole('navigation').getByRole('button', { name: L.activity, exact: true }).click();
+      const line = main().getByRole('listitem').filter({ hasText: L.failText });
+      await line.first().getByRole('button', { name: L.retryAll }).click();
+      await eventually(async () => (await line.first().innerText()).includes(L.published), 'the retried post published', 30_000);
+      await shoot(page, lang, 'publish-03-retried');
       assert.deepEqual(pageErrors, [], 'no script error on the page');
     });
   });
