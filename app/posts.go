@@ -667,8 +667,10 @@ func (p postLibrary) Visual(ctx context.Context, id string) (post.Visual, error)
 		return post.Visual{}, err
 	}
 	v := post.Visual{ID: a.ID, WorkspaceID: a.Workspace, Width: a.Width, Height: a.Height, Format: a.Format}
-	for _, pr := range rendition.Presets {
-		v.Renditions = append(v.Renditions, post.Rendition{PresetID: pr.ID, Network: network.Name(pr.Network), Width: pr.Width, Height: pr.Height})
+	for _, n := range network.All {
+		for _, pr := range rendition.ForNetwork(string(n)) {
+			v.Renditions = append(v.Renditions, post.Rendition{PresetID: pr.ID, Network: n, Width: pr.Width, Height: pr.Height})
+		}
 	}
 	return v, nil
 }

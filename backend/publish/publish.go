@@ -158,10 +158,7 @@ func closestPreset(net string, w, h int) string {
 	}
 	want := math.Log(float64(w) / float64(h))
 	best, bestD := "", math.Inf(1)
-	for _, p := range rendition.Presets {
-		if p.Network != net {
-			continue
-		}
+	for _, p := range rendition.ForNetwork(net) {
 		d := math.Abs(math.Log(float64(p.Width)/float64(p.Height)) - want)
 		if d < bestD {
 			best, bestD = p.ID, d

@@ -59,7 +59,7 @@ var Presets = []Preset{
 	{ID: "bluesky", Network: "bluesky", Label: "Bluesky", Width: 1200, Height: 675, MaxBytes: 2 * mb},
 	{ID: "mastodon", Network: "mastodon", Label: "Mastodon", Width: 1200, Height: 675, MaxBytes: 8 * mb}, // instances differ; 8 MB fits all 4.x
 	{ID: "youtube-thumbnail", Network: "youtube", Label: "YouTube thumbnail", Width: 1280, Height: 720, MaxBytes: 2 * mb},
-	{ID: "google-business", Network: "google", Label: "Google Business Profile", Width: 1200, Height: 900, MaxBytes: 5 * mb},
+	{ID: "google-business", Network: "google_business", Label: "Google Business Profile", Width: 1200, Height: 900, MaxBytes: 5 * mb},
 }
 
 // Main lists the eight presets a visual is usually prepared for; the
@@ -71,6 +71,26 @@ func init() {
 		Presets[i].Format = "jpeg"
 		Presets[i].Checked = CheckedOn
 	}
+}
+
+// sharesPresets names the networks that publish with another network's
+// presets: a LinkedIn Page shows pictures as a member's profile does.
+var sharesPresets = map[string]string{"linkedin_page": "linkedin"}
+
+// ForNetwork returns the presets a network publishes with, by its name in
+// backend/network ("bluesky", "linkedin_page", "google_business"…), in
+// display order; none for a network without image presets.
+func ForNetwork(name string) []Preset {
+	if other, ok := sharesPresets[name]; ok {
+		name = other
+	}
+	var out []Preset
+	for _, p := range Presets {
+		if p.Network == name {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Lookup returns the preset with id.
