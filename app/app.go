@@ -241,6 +241,15 @@ func (a *App) context() context.Context {
 	return a.ctx
 }
 
+// ctxOrBackground is Wails' context once started, else a background one
+// (tests).
+func (a *App) ctxOrBackground() context.Context {
+	if ctx := a.context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}
+
 // devOpenURL replaces the system browser in dev builds that ask for it
 // (devbrowser_dev.go); always nil in a release build.
 var devOpenURL func(url string) error

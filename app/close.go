@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -60,7 +59,7 @@ func (a *App) preventClose(ctx context.Context) bool {
 	if quitting {
 		return false
 	}
-	if d, err := a.dueSoon(ctx, time.Now()); err == nil {
+	if d, err := a.dueSoon(ctx); err == nil {
 		req.DueSoon = d
 	}
 	if !req.Unsaved && req.DueSoon.Count == 0 {

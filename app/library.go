@@ -181,12 +181,7 @@ func (a *App) librarySvc() (*library.Library, error) {
 }
 
 // ctx is the context bound methods run under.
-func (f *Library) ctx() context.Context {
-	if c := f.a.context(); c != nil {
-		return c
-	}
-	return context.Background()
-}
+func (f *Library) ctx() context.Context { return f.a.ctxOrBackground() }
 
 // checkWorkspace makes sure the workspace exists before an import starts.
 func (f *Library) checkWorkspace(id string) error {

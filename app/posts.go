@@ -425,12 +425,16 @@ func (f *Posts) SaveCampaign(c Campaign) (Campaign, error) {
 }
 
 // DeleteCampaign removes a campaign.
-func (f *Posts) DeleteCampaign(id string) error {
+func (f *Posts) DeleteCampaign(id string) error { return f.remove(id, (*post.Service).DeleteCampaign) }
+
+// remove runs one of the service's deletes, which return the workspace the
+// removed item belonged to, and announces the change.
+func (f *Posts) remove(id string, del func(*post.Service, context.Context, string) (string, error)) error {
 	svc, err := f.a.postSvc()
 	if err != nil {
 		return err
 	}
-	ws, err := svc.DeleteCampaign(f.a.context(), id)
+	ws, err := del(svc, f.a.context(), id)
 	if err != nil {
 		return err
 	}
@@ -463,16 +467,7 @@ func (f *Posts) SaveHashtagGroup(g post.HashtagGroup) (post.HashtagGroup, error)
 
 // DeleteHashtagGroup removes a hashtag group.
 func (f *Posts) DeleteHashtagGroup(id string) error {
-	svc, err := f.a.postSvc()
-	if err != nil {
-		return err
-	}
-	ws, err := svc.DeleteHashtagGroup(f.a.context(), id)
-	if err != nil {
-		return err
-	}
-	f.changed(ws)
-	return nil
+	return f.remove(id, (*post.Service).DeleteHashtagGroup)
 }
 
 // Snippets lists a workspace's text snippets.
@@ -499,18 +494,7 @@ func (f *Posts) SaveSnippet(s post.Snippet) (post.Snippet, error) {
 }
 
 // DeleteSnippet removes a snippet.
-func (f *Posts) DeleteSnippet(id string) error {
-	svc, err := f.a.postSvc()
-	if err != nil {
-		return err
-	}
-	ws, err := svc.DeleteSnippet(f.a.context(), id)
-	if err != nil {
-		return err
-	}
-	f.changed(ws)
-	return nil
-}
+func (f *Posts) DeleteSnippet(id string) error { return f.remove(id, (*post.Service).DeleteSnippet) }
 
 // Labels lists the labels a workspace's posts use.
 func (f *Posts) Labels(workspaceID string) ([]string, error) {

@@ -539,50 +539,28 @@ func (f *Schedule) DueSoon() (DueSoon, error) {
 	if _, err := f.a.scheduler(); err != nil {
 		return DueSoon{}, err
 	}
-	return f.a.dueSoon(f.a.ctxOrBackground(), time.Now())
+	return f.a.dueSoon(f.a.ctxOrBackground())
 }
 
-// dueSoon looks through every workspace's jobs due within the hour (and
-// those late by a minute, about to go).
-func (a *App) dueSoon(ctx context.Context, now time.Time) (DueSoon, error) {
+// dueSoon is what the scheduler itself must send within the hour
+// (Engine.DueWithin: late ones, retries and verifications included; posts
+// handed to the network are not held back by quitting).
+func (a *App) dueSoon(ctx context.Context) (DueSoon, error) {
 	a.mu.RLock()
-	e, spaces := a.engine, a.workspaces
+	e := a.engine
 	a.mu.RUnlock()
-	if e == nil || spaces == nil {
+	if e == nil {
 		return DueSoon{}, nil
 	}
-	list, err := spaces.List(ctx)
+	jobs, err := e.DueWithin(ctx, dueSoonWindow)
 	if err != nil {
 		return DueSoon{}, err
 	}
-	var jobs []schedule.Job
-	for _, w := range list {
-		js, err := e.Jobs(ctx, w.ID, now.Add(-time.Minute), now.Add(dueSoonWindow))
-		if err != nil {
-			return DueSoon{}, err
-		}
-		jobs = append(jobs, js...)
-	}
-	var d DueSoon
 	var next time.Time
 	for _, j := range jobs {
-		switch j.State {
-		case schedule.StateScheduled, schedule.StateWaitingNetwork, schedule.StateToVerify, schedule.StateSending:
-			d.Count++
-			if next.IsZero() || j.Due.Before(next) {
-				next = j.Due
-			}
+		if next.IsZero() || j.Due.Before(next) {
+			next = j.Due
 		}
 	}
-	d.Next = formatTime(next)
-	return d, nil
-}
-
-// ctxOrBackground is Wails' context once started, else a background one
-// (tests).
-func (a *App) ctxOrBackground() context.Context {
-	if ctx := a.context(); ctx != nil {
-		return ctx
-	}
-	return context.Background()
+	return DueSoon{Count: len(jobs), Next: formatTime(next)}, nil
 }
