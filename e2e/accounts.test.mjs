@@ -37,6 +37,7 @@ import {
   PDS,
   blueskyAccount,
   startFakeMastodon,
+  stepper,
 } from './harness.mjs';
 
 useBrowser();
@@ -208,20 +209,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       while ((await closers.count()) > 0) await closers.first().click();
     }
 
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-FAILED-accounts-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}-accounts`, () => page);
 
     before(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-acc-${lang}-`));
@@ -546,20 +534,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     const main = () => page.locator('main');
     const row = (handle) => main().getByRole('list').getByRole('listitem').filter({ hasText: handle });
 
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-FAILED-keyring-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}-keyring`, () => page);
 
     async function open(port) {
       await page.goto(`http://127.0.0.1:${port}/`);

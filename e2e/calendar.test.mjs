@@ -21,6 +21,7 @@ import {
   startBackend,
   stopBackend,
   useBrowser,
+  stepper,
 } from './harness.mjs';
 
 useBrowser();
@@ -132,20 +133,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     const live = () => main().locator('[aria-live="assertive"]');
     const get = (id) => goCall(page, 'Posts', 'Get', id);
 
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-calendar-FAILED-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}-calendar`, () => page);
 
     async function openCalendar() {
       await page.getByRole('navigation').getByRole('button', { name: 'Café Lumière', exact: true }).click();

@@ -2,7 +2,7 @@
 // data folder, Debian's headless Chromium, and helpers that wait for what a
 // person would see. Each e2e/*.test.mjs file imports it; scripts/e2e runs
 // them one after another under one X server.
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -277,4 +277,27 @@ export async function startFakeMastodon() {
   });
   fs.rmSync(bin, { force: true });
   return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/**
+ * stepper returns step(name, fn): a test of a scenario whose steps build on
+ * each other, so once one fails the rest are skipped (saying after which),
+ * and the failing page is saved as <prefix>-FAILED-<step>.png in SHOTS.
+ * page() gives the scenario's current page.
+ */
+export function stepper(prefix, page) {
+  let broken = '';
+  return (name, fn) =>
+    test(name, async (t) => {
+      if (broken) return t.skip(`after the failure of "${broken}"`);
+      try {
+        await fn(t);
+      } catch (e) {
+        broken = name;
+        await page()
+          ?.screenshot({ path: path.join(SHOTS, `${prefix}-FAILED-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
+          .catch(() => {});
+        throw e;
+      }
+    });
 }

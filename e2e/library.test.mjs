@@ -24,6 +24,7 @@ import {
   startBackend,
   stopBackend,
   useBrowser,
+  stepper,
 } from './harness.mjs';
 
 useBrowser();
@@ -167,20 +168,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     const assets = async () => (await goCall(page, 'Library', 'Search', { workspaceId: ws.id, limit: 100 })).assets;
     const byName = async (name) => (await assets()).find((a) => a.name === name);
 
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-library-FAILED-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}-library`, () => page);
 
     before(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-lib-${lang}-`));

@@ -31,6 +31,7 @@ import {
   PDS,
   blueskyAccount,
   startFakeMastodon,
+  stepper,
 } from './harness.mjs';
 
 useBrowser();
@@ -171,20 +172,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     // 320 characters: 20 over Bluesky's 300, well under Mastodon's 1000.
     const longText = () => (L.long + 'x'.repeat(400)).slice(0, 320);
 
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-FAILED-posts-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}-posts`, () => page);
 
     async function openPost() {
       await page.getByRole('navigation').getByRole('button', { name: 'Café Lumière', exact: true }).click();

@@ -30,6 +30,7 @@ import {
   startFakeMastodon,
   stopBackend,
   useBrowser,
+  stepper,
 } from './harness.mjs';
 
 useBrowser();
@@ -105,20 +106,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     let mastAccount;
     const pageErrors = [];
     const main = () => page.locator('main');
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-FAILED-publish-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}-publish`, () => page);
 
     async function openActivity() {
       await page.getByRole('navigation', { name: /Navigation|Main/ }).getByRole('button', { name: 'Boulangerie Lune', exact: true }).click();

@@ -25,6 +25,7 @@ import {
   startBackend,
   stopBackend,
   useBrowser,
+  stepper,
 } from './harness.mjs';
 
 useBrowser();
@@ -191,20 +192,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     const alertDialog = () => page.getByRole('alertdialog');
     const main = () => page.locator('main');
     // Each step builds on the one before: after a failure, the rest skip.
-    let broken = '';
-    const step = (name, fn) =>
-      test(name, async (t) => {
-        if (broken) return t.skip(`after the failure of "${broken}"`);
-        try {
-          await fn(t);
-        } catch (e) {
-          broken = name;
-          await page
-            ?.screenshot({ path: path.join(SHOTS, `${lang}-FAILED-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) })
-            .catch(() => {});
-          throw e;
-        }
-      });
+    const step = stepper(`${lang}`, () => page);
 
     async function openClient(name) {
       await nav().getByRole('button', { name, exact: true }).click();
