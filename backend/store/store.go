@@ -250,6 +250,9 @@ func (s *Store) openBadger(path string) (*badger.DB, error) {
 	if s.opts.Badger != nil {
 		o = s.opts.Badger(o)
 	}
+	if err := repairEmptyValueLogs(o.ValueDir); err != nil {
+		return nil, err
+	}
 	db, err := badger.Open(o)
 	if err != nil {
 		if isLockErr(err) {
