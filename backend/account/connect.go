@@ -245,6 +245,26 @@ func (s *Service) Fresh(ctx context.Context, id string) (network.Token, Account,
 	return fresh, na, err
 }
 
+// Renew renews an account's token after the network refused its access
+// token refused, whatever the stored expiry says (a machine that slept
+// past it, a server that restarted). When another renewal already
+// replaced that token, the newer one is returned. An account whose
+// network has no renewal fails wrapping network.ErrRevoked, unmarked: the
+// caller decides.
+func (s *Service) Renew(ctx context.Context, id, refused string) (network.Token, Account, error) {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return network.Token{}, a, err
+	}
+	if a.NeedsReconnect {
+		return network.Token{}, a, fmt.Errorf("%w: %s", network.ErrRevoked, a.Problem)
+	}
+	if !a.Refreshable {
+		return network.Token{}, a, fmt.Errorf("%w: the network cannot renew this token", network.ErrRevoked)
+	}
+	return s.refresh(ctx, a, refused)
+}
+
 // refresh renews an account's token and stores the result; one refresh
 // runs at a time so a rotating refresh token is never spent twice. With
 // refused set (the access token the network just refused), it renews

@@ -127,3 +127,37 @@ func TestVerifyRenewsARefusedAccessToken(t *testing.T) {
 		t.Error("marking the account removed its sealed token")
 	}
 }
+
+// Renew, which the scheduler calls when a publish call's token is
+// refused, renews against the real server; asked again about the same
+// refused token, it hands back the token that replaced it instead of
+// spending the refresh token twice.
+func TestRenewAfterARefusedPublish(t *testing.T) {
+	server, handle, appPassword := pdsAccount(t)
+	ctx := context.Background()
+	e := newEnv(t, &bluesky.Client{})
+	e.clock = time.Now()
+	accs, err := e.acc.Connect(ctx, e.wsID, network.Bluesky, network.Request{Server: server, Identifier: handle, Password: appPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := accs[0].ID
+	old, _, err := e.acc.Fresh(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, a, err := e.acc.Renew(ctx, id, old.Access)
+	if err != nil || a.NeedsReconnect {
+		t.Fatalf("Renew = %v (needs reconnect %v); want a new token", err, a.NeedsReconnect)
+	}
+	if fresh.Access == old.Access || fresh.Refresh == old.Refresh {
+		t.Error("Renew returned the refused token pair")
+	}
+	again, _, err := e.acc.Renew(ctx, id, old.Access)
+	if err != nil || again.Access != fresh.Access {
+		t.Errorf("second Renew of the same refused token = %v; want the token the first one stored", err)
+	}
+	if _, err := (&bluesky.Client{}).Verify(ctx, server, fresh); err != nil {
+		t.Errorf("the server refuses the renewed token: %v", err)
+	}
+}

@@ -65,6 +65,9 @@ type Rules struct {
 	HasLink bool `json:"hasLink"`
 	// FirstComment says a first comment can be posted with the post.
 	FirstComment bool `json:"firstComment"`
+	// HandOff says the network can hold a post until its time
+	// (Mastodon's scheduled_at), so it goes out with Relais closed.
+	HandOff bool `json:"handOff"`
 	// Checked is when these values were last compared with the
 	// network's documentation (YYYY-MM-DD).
 	Checked string `json:"checked"`
@@ -91,7 +94,7 @@ var xRanges = []struct{ lo, hi rune }{
 }
 
 var rules = []Rules{
-	{Network: Mastodon, MaxChars: 500, Counting: CountChars, URLLength: 23, MaxImages: 4, MaxImageBytes: 16 << 20, FirstComment: true, Checked: checked},
+	{Network: Mastodon, MaxChars: 500, Counting: CountChars, URLLength: 23, MaxImages: 4, MaxImageBytes: 16 << 20, FirstComment: true, HandOff: true, Checked: checked},
 	{Network: Bluesky, MaxChars: 300, Counting: CountGraphemes, MaxBytes: 3000, MaxImages: 4,
 		ImageTypes: []string{"jpeg", "png", "webp"}, MaxImageBytes: 2 << 20, FirstComment: true, Checked: checked},
 	{Network: X, MaxChars: 280, Counting: CountWeighted, URLLength: xURLLength, MaxImages: 4, MaxImageBytes: 5 << 20, FirstComment: true, Checked: checked},

@@ -153,7 +153,10 @@ type Variant struct {
 	Title        string     `json:"title"` // Pinterest, YouTube
 	Link         string     `json:"link"`  // Pinterest destination
 	Board        string     `json:"board"` // Pinterest board id
-	Problems     []Problem  `json:"problems"`
+	// HandOff asks the network to hold the post until its time, where
+	// it can (network.Rules.HandOff), so it goes out with Relais closed.
+	HandOff  bool      `json:"handOff"`
+	Problems []Problem `json:"problems"`
 }
 
 // AssetRef is a library visual attached to a variant, optionally as one of

@@ -542,6 +542,9 @@ func (s *Service) normalize(ctx context.Context, p *Post, ws workspace.Workspace
 			}
 		}
 		v.Title, v.Link, v.Board = strings.TrimSpace(v.Title), strings.TrimSpace(v.Link), strings.TrimSpace(v.Board)
+		if r, ok := network.RulesFor(v.Network); !ok || !r.HandOff {
+			v.HandOff = false
+		}
 		vs = append(vs, v)
 	}
 	p.Variants = vs
@@ -682,6 +685,20 @@ func (s *Service) SetStatus(ctx context.Context, id string, status Status) (Post
 		return Post{}, fieldErr("status", ErrUnknownStatus, map[string]any{"value": string(status)})
 	}
 	return s.modify(ctx, id, func(p *Post) error { p.Status = status; return nil })
+}
+
+// SetHandOff asks (on) or stops asking the network to hold one variant
+// of a post until its time; networks that cannot keep it off.
+func (s *Service) SetHandOff(ctx context.Context, id, variantID string, on bool) (Post, error) {
+	return s.modify(ctx, id, func(p *Post) error {
+		for i := range p.Variants {
+			if p.Variants[i].ID == variantID {
+				p.Variants[i].HandOff = on
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: variant %s", ErrNotFound, variantID)
+	})
 }
 
 // Move gives a post a new due time; a zero due puts it back in the tray

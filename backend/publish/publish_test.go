@@ -25,8 +25,9 @@ import (
 // scheduler see them (the real service needs a vault and network
 // connectors, which this glue never touches).
 type accounts struct {
-	mu   sync.Mutex
-	accs map[string]account.Account
+	mu     sync.Mutex
+	accs   map[string]account.Account
+	tokens map[string]string // access token by account; default "token-<id>"
 }
 
 func (f *accounts) Get(_ context.Context, id string) (account.Account, error) {
@@ -53,7 +54,17 @@ func (f *accounts) List(_ context.Context, ws string) ([]account.Account, error)
 
 func (f *accounts) Fresh(ctx context.Context, id string) (network.Token, account.Account, error) {
 	a, err := f.Get(ctx, id)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if tok, ok := f.tokens[id]; ok {
+		return network.Token{Access: tok}, a, err
+	}
 	return network.Token{Access: "token-" + id}, a, err
+}
+
+func (f *accounts) Renew(ctx context.Context, id, _ string) (network.Token, account.Account, error) {
+	a, err := f.Get(ctx, id)
+	return network.Token{}, a, errors.Join(network.ErrRevoked, err)
 }
 
 func (f *accounts) MarkRevoked(ctx context.Context, id, why string) (account.Account, error) {

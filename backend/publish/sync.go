@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"relais/backend/post"
 	"relais/backend/schedule"
@@ -47,13 +48,16 @@ func (s *Sync) Post(ctx context.Context, before, after *post.Post) error {
 			// A job already planned for this time and account stays as it
 			// is, whatever its state: a failed one waits for the user's
 			// retry rather than going out again because the post was saved.
+			// One the network holds is replaced when its content changed,
+			// so the network publishes what the user sees.
 			old, err := s.plan.Get(ctx, v.ID)
-			if err == nil && old.State != schedule.StateCancelled && old.Due.Equal(after.Due) && old.AccountID == v.AccountID {
+			if err == nil && old.State != schedule.StateCancelled && old.Due.Equal(after.Due) && old.AccountID == v.AccountID &&
+				old.HandOff == v.HandOff && !(old.State == schedule.StateHandedOff && contentChanged(before, after, &v)) {
 				continue
 			}
 			_, err = s.plan.Plan(ctx, schedule.Job{
 				ID: v.ID, WorkspaceID: after.WorkspaceID, PostID: after.ID, VariantID: v.ID,
-				AccountID: v.AccountID, Network: v.Network, Due: after.Due, Zone: after.Zone,
+				AccountID: v.AccountID, Network: v.Network, Due: after.Due, Zone: after.Zone, HandOff: v.HandOff,
 			})
 			if err != nil && !errors.Is(err, schedule.ErrStarted) {
 				errs = append(errs, fmt.Errorf("planning variant %s: %w", v.ID, err))
@@ -76,6 +80,29 @@ func (s *Sync) Post(ctx context.Context, before, after *post.Post) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// contentChanged reports whether variant v of after says something else
+// than it did in before (its text, visuals or first comment).
+func contentChanged(before, after *post.Post, v *post.Variant) bool {
+	if before == nil {
+		return true
+	}
+	// A variant without its own text says the post's (and is stored
+	// without a copy of it).
+	text := func(p *post.Post, v *post.Variant) string {
+		if v.OwnText {
+			return v.Text
+		}
+		return p.Text
+	}
+	for _, o := range before.Variants {
+		if o.ID == v.ID {
+			return text(before, &o) != text(after, v) || o.FirstComment != v.FirstComment ||
+				o.Title != v.Title || o.Link != v.Link || !slices.Equal(o.Assets, v.Assets)
+		}
+	}
+	return true
 }
 
 // Status is what a post's jobs say about it: published once every job is

@@ -623,10 +623,16 @@ func backoff(n int, base, limit time.Duration) time.Duration {
 // outcome records what a publish attempt gave.
 func (e *Engine) outcome(ctx context.Context, j Job, a Account, attID string, res Result, err error) {
 	v, f, wait := classify(err)
+	renewed := false
 	if err != nil && v == vFailed && f.Code == CodeRevoked {
-		// Marked before the job's failure is recorded and announced, so
+		// Done before the job's failure is recorded and announced, so
 		// the UI, told of the failure, finds the account to reconnect.
-		e.markRevoked(ctx, a.ID, f.Reason)
+		switch e.renewRefused(ctx, &j, a, f.Reason) {
+		case renewOK:
+			renewed = true
+		case renewOffline:
+			v = vOffline
+		}
 	}
 	_, serr := e.settle(ctx, j.ID, func(j *Job, now time.Time) (ActivityKind, EventKind) {
 		var att *Attempt
@@ -645,6 +651,13 @@ func (e *Engine) outcome(ctx context.Context, j Job, a Account, attID string, re
 			return ActivityPublished, EventPublished
 		}
 		att.Reason = f.Reason
+		if renewed {
+			// Refused before anything was written: safe to send again
+			// at once with the renewed token.
+			att.Outcome, att.Code = OutcomeRetry, CodeRevoked
+			j.State, j.NextAt = StateScheduled, now
+			return "", ""
+		}
 		switch v {
 		case vOffline:
 			att.Outcome = OutcomeOffline
@@ -673,6 +686,38 @@ func (e *Engine) outcome(ctx context.Context, j Job, a Account, attID string, re
 	}
 }
 
+// What renewRefused did.
+type renewal int
+
+const (
+	renewFailed  renewal = iota // the account is marked for reconnection
+	renewOK                     // a new token is stored: try again
+	renewOffline                // the renewal could not reach the network
+)
+
+// renewRefused handles an access token the network refused. A token can
+// expire before its stored expiry (a machine that slept past it, a server
+// that restarted, Bluesky's two-hour access tokens): the account's token is
+// renewed once per job and the call tried again; only a renewal that
+// fails, or a second refusal, marks the account for reconnection.
+func (e *Engine) renewRefused(ctx context.Context, j *Job, a Account, why string) renewal {
+	for _, at := range j.Attempts {
+		if at.Code == CodeRevoked && at.Outcome == OutcomeRetry {
+			e.markRevoked(ctx, a.ID, why) // refused again after a renewal
+			return renewFailed
+		}
+	}
+	_, _, err := e.accounts.Renew(ctx, a.ID, a.Token.Access)
+	switch {
+	case err == nil:
+		return renewOK
+	case errors.Is(err, network.ErrNotSent), errors.Is(err, network.ErrUnreachable):
+		return renewOffline
+	}
+	e.markRevoked(ctx, a.ID, why)
+	return renewFailed
+}
+
 // markRevoked marks an account for reconnection after the network refused
 // its token.
 func (e *Engine) markRevoked(ctx context.Context, id, why string) {
@@ -690,9 +735,10 @@ func (e *Engine) verify(ctx context.Context, j Job) {
 	}
 	started := e.clock.Now()
 	res, found, err := pub.Verify(ctx, a, p, Key{ID: j.Key, Since: since(&j)})
+	rn := renewFailed
 	if err != nil {
 		if v, f, _ := classify(err); v == vFailed && f.Code == CodeRevoked {
-			e.markRevoked(ctx, a.ID, f.Reason)
+			rn = e.renewRefused(ctx, &j, a, f.Reason)
 		}
 	}
 	_, serr := e.settle(ctx, j.ID, func(cur *Job, now time.Time) (ActivityKind, EventKind) {
@@ -715,6 +761,12 @@ func (e *Engine) verify(ctx context.Context, j Job) {
 		att.Reason = f.Reason
 		switch {
 		case v == vOffline:
+			att.Outcome = OutcomeOffline
+			cur.NextAt = e.markOffline(a.Server)
+		case v == vFailed && f.Code == CodeRevoked && rn == renewOK:
+			att.Outcome, att.Code = OutcomeRetry, f.Code // ask again, renewed
+			cur.NextAt = now
+		case v == vFailed && f.Code == CodeRevoked && rn == renewOffline:
 			att.Outcome = OutcomeOffline
 			cur.NextAt = e.markOffline(a.Server)
 		case v == vFailed && f.Code == CodeRevoked:

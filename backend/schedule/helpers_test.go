@@ -42,10 +42,12 @@ type memAccounts struct {
 	mu      sync.Mutex
 	m       map[string]account.Account
 	revoked map[string]string
+	renewed map[string]int // renewals per account
+	renew   func() error   // what Renew answers; nil: renewal not possible
 }
 
 func newMemAccounts(accts ...account.Account) *memAccounts {
-	a := &memAccounts{m: map[string]account.Account{}, revoked: map[string]string{}}
+	a := &memAccounts{m: map[string]account.Account{}, revoked: map[string]string{}, renewed: map[string]int{}}
 	for _, x := range accts {
 		a.m[x.ID] = x
 	}
@@ -62,7 +64,32 @@ func (a *memAccounts) Fresh(_ context.Context, id string) (network.Token, accoun
 	if acc.NeedsReconnect {
 		return network.Token{}, acc, fmt.Errorf("%w: %s", network.ErrRevoked, acc.Problem)
 	}
-	return network.Token{Access: "tok-" + id}, acc, nil
+	return a.tokenLocked(id), acc, nil
+}
+
+// tokenLocked is id's access token: "tok-<id>", then "tok-<id>-<n>" after
+// n renewals.
+func (a *memAccounts) tokenLocked(id string) network.Token {
+	if n := a.renewed[id]; n > 0 {
+		return network.Token{Access: fmt.Sprintf("tok-%s-%d", id, n)}
+	}
+	return network.Token{Access: "tok-" + id}
+}
+
+func (a *memAccounts) Renew(_ context.Context, id, refused string) (network.Token, account.Account, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc := a.m[id]
+	if a.renew == nil {
+		return network.Token{}, acc, fmt.Errorf("%w: no renewal", network.ErrRevoked)
+	}
+	if err := a.renew(); err != nil {
+		return network.Token{}, acc, err
+	}
+	if a.tokenLocked(id).Access == refused {
+		a.renewed[id]++
+	}
+	return a.tokenLocked(id), acc, nil
 }
 
 func (a *memAccounts) MarkRevoked(_ context.Context, id, why string) (account.Account, error) {
@@ -94,6 +121,8 @@ type fakeNet struct {
 	// after may return one after it was made (a lost answer).
 	before func(key string, n int) error
 	after  func(key string, n int) error
+	// refuse, when set, may refuse the access token before anything else.
+	refuse func(access string) error
 	calls  map[string]int
 	verifs int
 }
@@ -102,11 +131,16 @@ func newFakeNet(c Clock) *fakeNet {
 	return &fakeNet{clock: c, posts: map[string]int{}, times: map[string]time.Time{}, calls: map[string]int{}}
 }
 
-func (f *fakeNet) Publish(_ context.Context, _ Account, p Payload, key Key) (Result, error) {
+func (f *fakeNet) Publish(_ context.Context, a Account, p Payload, key Key) (Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[key.ID]++
 	n := f.calls[key.ID]
+	if f.refuse != nil {
+		if err := f.refuse(a.Token.Access); err != nil {
+			return Result{}, err
+		}
+	}
 	if f.before != nil {
 		if err := f.before(key.ID, n); err != nil {
 			return Result{}, err

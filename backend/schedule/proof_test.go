@@ -170,6 +170,10 @@ func (o *accounts) Fresh(_ context.Context, id string) (network.Token, account.A
 	return o.tok[i], o.acc[i], nil
 }
 
+func (o *accounts) Renew(_ context.Context, id, _ string) (network.Token, account.Account, error) {
+	return network.Token{}, account.Account{}, fmt.Errorf("unexpected renewal of %s", id)
+}
+
 func (o *accounts) MarkRevoked(_ context.Context, id, why string) (account.Account, error) {
 	return account.Account{}, fmt.Errorf("unexpected revocation of %s: %s", id, why)
 }

@@ -301,6 +301,9 @@ const handOffCheck = 2 * time.Minute
 // one.
 type Accounts interface {
 	Fresh(ctx context.Context, id string) (network.Token, account.Account, error)
+	// Renew renews the token after the network refused the access token
+	// refused; it fails wrapping network.ErrRevoked when it cannot.
+	Renew(ctx context.Context, id, refused string) (network.Token, account.Account, error)
 	MarkRevoked(ctx context.Context, id, why string) (account.Account, error)
 }
 

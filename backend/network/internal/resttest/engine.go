@@ -91,6 +91,12 @@ func (a *accounts) Fresh(_ context.Context, id string) (network.Token, account.A
 	return a.tok, a.acc, nil
 }
 
+// Renew fails: these networks' fakes do not renew tokens, so a refused
+// token marks the account.
+func (a *accounts) Renew(_ context.Context, id, _ string) (network.Token, account.Account, error) {
+	return network.Token{}, a.acc, fmt.Errorf("%w: no renewal here", network.ErrRevoked)
+}
+
 func (a *accounts) MarkRevoked(_ context.Context, id, why string) (account.Account, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
