@@ -37,6 +37,7 @@ type Job struct {
 	Due         string   `json:"due"`
 	Zone        string   `json:"zone"`
 	State       string   `json:"state"`
+	HandOff     bool     `json:"handOff"` // the network is asked to hold it until its time
 	URL         string   `json:"url"`
 	Failure     *Failure `json:"failure"`
 	LateMinutes int      `json:"lateMinutes"`
@@ -79,6 +80,15 @@ type LatePolicy struct {
 type DueSoon struct {
 	Count int    `json:"count"`
 	Next  string `json:"next"` // RFC 3339, "" when Count is 0
+	// HandOff counts those the network could hold instead, so they go
+	// out with Relais closed (HandOffDueSoon).
+	HandOff int `json:"handOff"`
+}
+
+// HandOffResult says what HandOffDueSoon did.
+type HandOffResult struct {
+	Handed int `json:"handed"` // now held by their network
+	Left   int `json:"left"`   // still need Relais running
 }
 
 // The scheduler's UI events.
@@ -328,7 +338,7 @@ func shorten(s string, n int) string {
 func toJob(j schedule.Job) Job {
 	out := Job{
 		ID: j.ID, WorkspaceID: j.WorkspaceID, PostID: j.PostID, VariantID: j.VariantID, AccountID: j.AccountID,
-		Network: string(j.Network), Due: formatTime(j.Due), Zone: j.Zone, State: string(j.State),
+		Network: string(j.Network), Due: formatTime(j.Due), Zone: j.Zone, State: string(j.State), HandOff: j.HandOff,
 		LateMinutes: int(j.Late.Minutes()), Attempts: len(j.Attempts), UpdatedAt: formatTime(j.UpdatedAt),
 	}
 	if j.Result != nil {
@@ -557,10 +567,93 @@ func (a *App) dueSoon(ctx context.Context) (DueSoon, error) {
 		return DueSoon{}, err
 	}
 	var next time.Time
+	n := 0
+	now := time.Now()
 	for _, j := range jobs {
 		if next.IsZero() || j.Due.Before(next) {
 			next = j.Due
 		}
+		if canHandOff(j, now) {
+			n++
+		}
 	}
-	return DueSoon{Count: len(jobs), Next: formatTime(next)}, nil
+	return DueSoon{Count: len(jobs), Next: formatTime(next), HandOff: n}, nil
+}
+
+// handOffMargin is added to schedule.HandOffMin: the hand-off itself
+// takes a moment (media upload).
+const handOffMargin = time.Minute
+
+// canHandOff says whether j's network could hold it until its time.
+func canHandOff(j schedule.Job, now time.Time) bool {
+	r, ok := network.RulesFor(j.Network)
+	return ok && r.HandOff && !j.HandOff && j.State == schedule.StateScheduled && j.Due.Sub(now) >= schedule.HandOffMin+handOffMargin
+}
+
+// handOffWait bounds how long HandOffDueSoon waits for the networks.
+const handOffWait = 30 * time.Second
+
+// HandOffDueSoon asks the networks that can hold a post until its time
+// (Mastodon) to take the publications due within the hour, so they go
+// out with Relais closed. Each post's variant is marked (the plan and the
+// editor agree), then it waits, up to 30 s, until the networks hold them.
+func (f *Schedule) HandOffDueSoon() (HandOffResult, error) {
+	e, err := f.a.scheduler()
+	if err != nil {
+		return HandOffResult{}, err
+	}
+	posts, err := f.a.postSvc()
+	if err != nil {
+		return HandOffResult{}, err
+	}
+	ctx := f.a.ctxOrBackground()
+	jobs, err := e.DueWithin(ctx, dueSoonWindow)
+	if err != nil {
+		return HandOffResult{}, err
+	}
+	now := time.Now()
+	var asked []string
+	var errs []error
+	for _, j := range jobs {
+		if !canHandOff(j, now) {
+			continue
+		}
+		if _, err := posts.SetHandOff(ctx, j.PostID, j.VariantID, true); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		asked = append(asked, j.ID)
+	}
+	if len(asked) > 0 {
+		f.a.emit("posts:changed", map[string]any{"workspaceId": ""})
+	}
+	deadline := time.Now().Add(handOffWait)
+	var res HandOffResult
+	for {
+		res = HandOffResult{}
+		waiting := false
+		for _, id := range asked {
+			j, err := e.Get(ctx, id)
+			switch {
+			case err != nil:
+			case j.State == schedule.StateHandedOff || j.State == schedule.StatePublished:
+				res.Handed++
+			case j.State == schedule.StateScheduled && j.HandOff:
+				waiting = true // being handed off
+			}
+		}
+		if !waiting || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	left, err := f.a.dueSoon(ctx)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	res.Left = left.Count
+	return res, errors.Join(errs...)
 }

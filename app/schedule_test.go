@@ -229,6 +229,7 @@ func callSchedule(t *testing.T, a *App, ws, acc string, call func(string) func(a
 	t.Helper()
 	p := schedulePost(t, a, ws, acc, "Publié pour le test des secrets", time.Now().Add(200*time.Millisecond))
 	call("Schedule.DueSoon")(a.Schedule.DueSoon())
+	call("Schedule.HandOffDueSoon")(a.Schedule.HandOffDueSoon())
 	a.startScheduler(context.Background())
 	waitFor(t, "the post to be published", func() bool {
 		got, err := a.Posts.Get(p.ID)
@@ -247,4 +248,42 @@ func callSchedule(t *testing.T, a *App, ws, acc string, call func(string) func(a
 	call("Schedule.RetryFailed")(a.Schedule.RetryFailed(acc))
 	none("Schedule.SetPolicy", a.Schedule.SetPolicy(ws, LatePolicy{Minutes: 45}))
 	call("Schedule.Policy")(a.Schedule.Policy(ws))
+}
+
+// Quitting with Mastodon posts due soon: Relais offers to hand them to the
+// instance, which then holds them (scheduled_at) and nothing is left that
+// needs Relais running.
+func TestHandOffDueSoonBeforeQuitting(t *testing.T) {
+	a, fake, _, ws, acc := scheduleTestApp(t)
+	a.startScheduler(context.Background())
+	due := time.Now().Add(40 * time.Minute).Truncate(time.Minute)
+	p := schedulePost(t, a, ws, acc, "Concert ce soir à 21 h", due)
+	soon := schedulePost(t, a, ws, acc, "Dans trois minutes", time.Now().Add(3*time.Minute))
+
+	d, err := a.Schedule.DueSoon()
+	if err != nil || d.Count != 2 || d.HandOff != 1 {
+		t.Fatalf("DueSoon = %+v, %v; want 2 due, 1 that the instance can hold (the other is too close)", d, err)
+	}
+	res, err := a.Schedule.HandOffDueSoon()
+	if err != nil || res.Handed != 1 || res.Left != 1 {
+		t.Fatalf("HandOffDueSoon = %+v, %v; want 1 handed, 1 left", res, err)
+	}
+	held := fake.ScheduledStatuses()
+	if len(held) != 1 || held[0].Params.Text != "Concert ce soir à 21 h" || !held[0].ScheduledAt.Equal(due) {
+		t.Fatalf("the instance holds %+v", held)
+	}
+	got, _ := a.Posts.Get(p.ID)
+	if !got.Variants[0].HandOff {
+		t.Error("the post's variant does not say it was handed off: the editor would undo it")
+	}
+	jobs, _ := a.Schedule.PostJobs(p.ID)
+	if len(jobs) != 1 || jobs[0].State != "handed_off" || !jobs[0].HandOff {
+		t.Errorf("job = %+v; want handed_off", jobs)
+	}
+	if jobs, _ := a.Schedule.PostJobs(soon.ID); len(jobs) != 1 || jobs[0].State != "scheduled" {
+		t.Errorf("the post due in 3 minutes = %+v; want still scheduled by Relais", jobs)
+	}
+	if d, _ := a.Schedule.DueSoon(); d.Count != 1 || d.HandOff != 0 {
+		t.Errorf("DueSoon after = %+v; want only the close one", d)
+	}
 }

@@ -52,6 +52,13 @@ const UI = {
     text: 'La vitrine de Noël est prête ✨ Passez nous voir #boulangerie',
     failText: 'Fermeture exceptionnelle lundi',
     passphrase: 'une phrase de passe assez longue',
+    handText: 'Atelier galettes samedi matin',
+    quitText: 'Dernière fournée à 19 h',
+    handOff: 'Laisser Mastodon la publier à l’heure prévue',
+    saved: 'Enregistré',
+    heldBadge: 'Gardé par le réseau',
+    quitTitle: /publications? (est|sont) prévues? dans l’heure/,
+    handOver: 'Confier à Mastodon',
   },
   en: {
     locale: 'en-GB',
@@ -69,6 +76,13 @@ const UI = {
     text: 'Our Christmas window is ready ✨ Come and see us #bakery',
     failText: 'Closed on Monday',
     passphrase: 'a passphrase that is long enough',
+    handText: 'Galette workshop on Saturday morning',
+    quitText: 'Last batch at 7 pm',
+    handOff: 'Let Mastodon publish it at its time',
+    saved: 'Saved',
+    heldBadge: 'Held by the network',
+    quitTitle: /posts? (is|are) due within the hour/,
+    handOver: 'Hand over to Mastodon',
   },
 };
 
@@ -222,6 +236,70 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await eventually(async () => (await line.first().innerText()).includes(L.published), 'the retried post published', 30_000);
       await shoot(page, lang, 'publish-03-retried');
       assert.deepEqual(pageErrors, [], 'no script error on the page');
+    });
+
+    /** held lists what the fake instance holds for later (scheduled_at). */
+    const held = async () => (await fetch(`${fakeMastodon.url}/_test/scheduled`)).json();
+
+    step('a Mastodon post handed to the instance from the editor: the instance holds it, the calendar says so', async () => {
+      const before = (await held()).length;
+      const post = await goCall(page, 'Posts', 'Create', ws.id, {
+        text: L.handText,
+        due: '',
+        status: 'draft',
+        accountIds: [mastAccount.id],
+        assetIds: [],
+      });
+      // Half an hour ahead: Mastodon takes posts due at least 5 minutes out.
+      await schedule(page, post, 30 * 60);
+      await page.locator('#ws-tab-calendar').click();
+      const chip = main().locator(`[data-id="${post.id}"]`).first();
+      await expectVisible(chip, 'the post on the calendar');
+      await chip.click();
+      const editor = page.locator('dialog.editor');
+      await expectVisible(editor, 'the post editor');
+      const box = editor.getByRole('checkbox', { name: L.handOff });
+      await box.check();
+      await expectText(editor.locator('.save-state'), L.saved, 'the choice saved');
+      await shoot(page, lang, 'publish-04-handoff-editor');
+      await page.keyboard.press('Escape');
+      await editor.waitFor({ state: 'hidden' });
+      const list = await eventually(async () => {
+        const h = await held();
+        return h.length === before + 1 ? h : false;
+      }, 'the instance holding the post', 20_000);
+      assert.ok(list.some((s) => s.params.text === L.handText), 'the instance holds the post’s text');
+      const [job] = await goCall(page, 'Schedule', 'PostJobs', post.id);
+      assert.equal(job.state, 'handed_off');
+      await eventually(async () => ((await chip.getAttribute('aria-label')) ?? '').includes(L.heldBadge), 'the calendar badge', 10_000);
+      await shoot(page, lang, 'publish-05-handoff-calendar');
+    });
+
+    step('quitting with a post due soon offers to hand it to Mastodon, and then quits', async () => {
+      const before = (await held()).length;
+      const post = await goCall(page, 'Posts', 'Create', ws.id, {
+        text: L.quitText,
+        due: '',
+        status: 'draft',
+        accountIds: [mastAccount.id],
+        assetIds: [],
+      });
+      await schedule(page, post, 40 * 60);
+      // What the window's close button makes Go send (app/close.go).
+      const dueSoon = await goCall(page, 'Schedule', 'DueSoon');
+      assert.equal(dueSoon.handOff, 1, 'one post the instance could hold');
+      await page.evaluate((d) => window.runtime.EventsEmit('app:close-requested', { unsaved: false, dueSoon: d }), dueSoon);
+      const dlg = page.getByRole('alertdialog');
+      await expectVisible(dlg, 'the quit warning');
+      await expectText(dlg, L.quitTitle);
+      await shoot(page, lang, 'publish-06-quit-handoff');
+      assert.deepEqual(pageErrors, [], 'no script error on the page');
+      await dlg.getByRole('button', { name: L.handOver }).click();
+      // Everything is held by the instance: Relais quits by itself.
+      await eventually(async () => backend.exitCode !== null, 'Relais quitting', 40_000);
+      const list = await held();
+      assert.equal(list.length, before + 1, 'the instance holds one more post');
+      assert.ok(list.some((s) => s.params.text === L.quitText), 'the instance holds the post due soon');
     });
   });
 }

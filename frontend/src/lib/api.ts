@@ -17,10 +17,12 @@ import {
   type Activity,
   type CloseRequest,
   type DueSoon,
+  type HandOffResult,
   type Job,
   toActivity,
   toCloseRequest,
   toDueSoon,
+  toHandOffResult,
   toJob,
 } from './schedule/model';
 import {
@@ -337,6 +339,9 @@ export const api = {
     policy: (ws: string): Promise<number> => call(async () => Number(raw(await ScheduleGo.Policy(ws)).minutes ?? 0)),
     setPolicy: (ws: string, minutes: number): Promise<void> => call(() => ScheduleGo.SetPolicy(ws, { minutes })),
     dueSoon: (): Promise<DueSoon> => call(async () => toDueSoon(await ScheduleGo.DueSoon())),
+    /** handOffDueSoon asks the networks that can (Mastodon) to hold the posts due soon; it waits until they do. */
+    handOffDueSoon: (): Promise<HandOffResult> =>
+      call(async () => toHandOffResult(await ScheduleGo.HandOffDueSoon())),
     /** onChanged calls fn when a publication moved on (published, failed, waiting…). */
     onChanged: (fn: (e: { workspaceId: string; postId: string; kind: string }) => void): (() => void) =>
       EventsOn('schedule:changed', (e: unknown) => {

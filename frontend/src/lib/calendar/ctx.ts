@@ -8,6 +8,14 @@ export interface CalCtx {
   /** The post's wall-clock time in its workspace's zone. */
   timeOf(e: Entry): string;
   statusLabel(status: string): string;
+  /**
+   * The most pressing state of the post's publications when its status
+   * does not say it (sending, to_verify, waiting_network, handed_off,
+   * needs_decision, failed), else ''.
+   */
+  publication(e: Entry): string;
+  /** That state in the user's language. */
+  publicationLabel(state: string): string;
   /** "2 problems", in the user's language. */
   problems(n: number): string;
   /** The client's colour in the all-clients view, else ''. */

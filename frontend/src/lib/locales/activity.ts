@@ -77,6 +77,13 @@ export const en = {
     body: 'Relais publishes from this computer: it must be running at {{time}} for the next post to go out. Quit anyway?',
     keep: 'Keep Relais open',
     quit: 'Quit anyway',
+    handOff_one: 'Mastodon can hold {{count}} of them and publish it itself: hand it over and it goes out even with Relais closed.',
+    handOff_other: 'Mastodon can hold {{count}} of them and publish them itself: hand them over and they go out even with Relais closed.',
+    handOffButton: 'Hand over to Mastodon',
+    handing: 'Handing over…',
+    handedSome_one: 'Handed over. {{count}} post still needs Relais running.',
+    handedSome_other: 'Handed over. {{count}} posts still need Relais running.',
+    handOffFailed: 'Mastodon could not take them. They still need Relais running.',
   },
 };
 
@@ -155,5 +162,12 @@ export const fr: typeof en = {
     body: 'Relais publie depuis cet ordinateur\u00a0: il doit être ouvert à {{time}} pour que la prochaine publication parte. Quitter quand même\u00a0?',
     keep: 'Garder Relais ouvert',
     quit: 'Quitter quand même',
+    handOff_one: 'Mastodon peut garder {{count}}\u00a0d’entre elles et la publier lui-même\u00a0: confiez-la-lui et elle partira même Relais fermé.',
+    handOff_other: 'Mastodon peut garder {{count}}\u00a0d’entre elles et les publier lui-même\u00a0: confiez-les-lui et elles partiront même Relais fermé.',
+    handOffButton: 'Confier à Mastodon',
+    handing: 'Transmission…',
+    handedSome_one: 'Transmis. {{count}}\u00a0publication a encore besoin que Relais soit ouvert.',
+    handedSome_other: 'Transmis. {{count}}\u00a0publications ont encore besoin que Relais soit ouvert.',
+    handOffFailed: 'Mastodon n’a pas pu les prendre. Elles ont encore besoin que Relais soit ouvert.',
   },
 };

@@ -87,6 +87,7 @@ describe('counter', () => {
     titleMax: 0,
     hasLink: false,
     firstComment: true,
+    handOff: false,
     checked: '2026-11-23',
   };
   it('says how far over the limit a text is', () => {

@@ -66,6 +66,8 @@ export function setTargets(p: Post, accountIds: string[], accounts: PostAccount[
         firstComment: '',
         title: '',
         link: '',
+        board: '',
+        handOff: false,
         problems: [],
       },
   );

@@ -43,6 +43,10 @@ export interface Variant {
   firstComment: string;
   title: string;
   link: string;
+  /** Pinterest board id. */
+  board: string;
+  /** Ask the network to hold it until its time (rules.handOff). */
+  handOff: boolean;
   problems: Problem[];
 }
 
@@ -119,6 +123,8 @@ export interface Rules {
   titleMax: number;
   hasLink: boolean;
   firstComment: boolean;
+  /** The network can hold a post until its time (Mastodon's scheduled_at). */
+  handOff: boolean;
   checked: string;
 }
 
@@ -202,6 +208,8 @@ export function toVariant(r: Raw): Variant {
     firstComment: str(v.firstComment),
     title: str(v.title),
     link: str(v.link),
+    board: str(v.board),
+    handOff: bool(v.handOff),
     problems: list(v.problems, toProblem),
   };
 }
@@ -254,6 +262,8 @@ export function fromPost(p: Post): Record<string, unknown> {
       firstComment: v.firstComment,
       title: v.title,
       link: v.link,
+      board: v.board,
+      handOff: v.handOff,
       problems: [],
     })),
     version: p.version,
@@ -319,6 +329,7 @@ export function toRules(r: Raw): Rules {
     titleMax: num(x.titleMax),
     hasLink: bool(x.hasLink),
     firstComment: bool(x.firstComment),
+    handOff: bool(x.handOff),
     checked: str(x.checked),
   };
 }

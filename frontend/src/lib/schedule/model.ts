@@ -24,6 +24,8 @@ export type Job = {
   due: string;
   zone: string;
   state: JobState;
+  /** The network is asked to hold it until its time (Mastodon). */
+  handOff: boolean;
   url: string;
   failure: Failure | null;
   lateMinutes: number;
@@ -49,7 +51,11 @@ export type Activity = {
   handle: string;
 };
 
-export type DueSoon = { count: number; next: string };
+/** What quitting would hold back; handOff of them could be held by their network instead. */
+export type DueSoon = { count: number; next: string; handOff: number };
+
+/** What handing the due posts to their networks did. */
+export type HandOffResult = { handed: number; left: number };
 
 export type CloseRequest = { unsaved: boolean; dueSoon: DueSoon };
 
@@ -74,6 +80,7 @@ export function toJob(r: Raw): Job {
     due: str(r.due),
     zone: str(r.zone),
     state: (str(r.state) || 'scheduled') as JobState,
+    handOff: r.handOff === true,
     url: str(r.url),
     failure: toFailure(r.failure),
     lateMinutes: num(r.lateMinutes),
@@ -102,7 +109,43 @@ export function toActivity(r: Raw): Activity {
 
 export function toDueSoon(v: unknown): DueSoon {
   const r = (v ?? {}) as Raw;
-  return { count: num(r.count), next: str(r.next) };
+  return { count: num(r.count), next: str(r.next), handOff: num(r.handOff) };
+}
+
+export function toHandOffResult(v: unknown): HandOffResult {
+  const r = (v ?? {}) as Raw;
+  return { handed: num(r.handed), left: num(r.left) };
+}
+
+/**
+ * How much each state of a publication needs the user's eye: a post
+ * shows the most pressing state among its publications.
+ */
+const urgency: Record<JobState, number> = {
+  cancelled: 0,
+  published: 1,
+  scheduled: 2,
+  handed_off: 3,
+  sending: 4,
+  waiting_network: 5,
+  to_verify: 6,
+  needs_decision: 7,
+  failed: 8,
+};
+
+/**
+ * badges gives each post the most pressing state of its publications,
+ * for the calendar. States the post's own status already shows
+ * (scheduled, published) get no badge; neither do cancelled ones.
+ */
+export function badges(jobs: Job[]): Map<string, JobState> {
+  const out = new Map<string, JobState>();
+  for (const j of jobs) {
+    const cur = out.get(j.postId);
+    if (!cur || urgency[j.state] > urgency[cur]) out.set(j.postId, j.state);
+  }
+  for (const [id, s] of out) if (urgency[s] <= urgency.scheduled) out.delete(id);
+  return out;
 }
 
 export function toCloseRequest(v: unknown): CloseRequest {

@@ -7,9 +7,12 @@
 // tests can see Relais wait and cancel; on=0 approves at once again.
 // POST /_test/revoke revokes every token, as a user removing the app in
 // the instance's settings would (publishing then fails with 401).
+// GET /_test/scheduled lists the statuses the instance holds for later
+// (scheduled_at), so the tests can see a hand-off from outside Relais.
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,6 +37,12 @@ func main() {
 		case r.URL.Path == "/_test/revoke" && r.Method == http.MethodPost:
 			f.RevokeAll()
 			io.WriteString(w, "{}")
+		case r.URL.Path == "/_test/scheduled":
+			held := f.ScheduledStatuses()
+			if held == nil {
+				held = []mastodontest.Scheduled{}
+			}
+			json.NewEncoder(w).Encode(held)
 		case r.URL.Path == "/oauth/authorize" && hold.Load():
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, "<!doctype html><title>Sign in</title><p>Sign in to authorize Relais.</p>")
