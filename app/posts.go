@@ -14,10 +14,13 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"relais/backend/account"
 	"relais/backend/library"
 	"relais/backend/network"
+	"relais/backend/network/pinterest"
 	"relais/backend/post"
 	"relais/backend/rendition"
+	"relais/backend/schedule"
 	"relais/backend/workspace"
 )
 
@@ -508,6 +511,47 @@ func (f *Posts) Labels(workspaceID string) ([]string, error) {
 // Rules returns every network's publishing rules. A Mastodon account's
 // own instance limits are in its Account.limits.
 func (f *Posts) Rules() []network.Rules { return network.AllRules() }
+
+// Board is a Pinterest board a Pin can go to (its ID is a variant's
+// board).
+type Board struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Privacy string `json:"privacy"` // PUBLIC, PROTECTED or SECRET
+}
+
+// Boards lists a Pinterest account's boards, sorted by name, for the
+// editor's board picker. Another network's account is refused
+// (account.unknownNetwork); a refused token is network.revoked.
+func (f *Posts) Boards(accountID string) ([]Board, error) {
+	svc, err := f.a.accountSvc()
+	if err != nil {
+		return nil, err
+	}
+	ctx := f.a.ctxOrBackground()
+	acc, err := svc.Get(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if acc.Network != network.Pinterest {
+		return nil, fmt.Errorf("%w: only Pinterest accounts have boards, not %s", account.ErrUnknownNetwork, acc.Network)
+	}
+	tok, acc, err := svc.Fresh(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	a := schedule.Account{ID: acc.ID, Network: acc.Network, Server: acc.Server, RemoteID: acc.Profile.RemoteID,
+		Handle: acc.Profile.Handle, Token: tok}
+	list, err := (&pinterest.Publisher{}).Boards(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Board, len(list))
+	for i, b := range list {
+		out[i] = Board{ID: b.ID, Name: b.Name, Privacy: b.Privacy}
+	}
+	return out, nil
+}
 
 // ImportPreview reads a CSV plan the user picked and says, row by row,
 // what importing it would store. Nothing is stored until ImportConfirm.

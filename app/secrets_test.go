@@ -90,6 +90,7 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	none("Accounts.Forget", a.Accounts.Forget([]string{"no-such-account"}))
 	callPosts(t, a, ws.ID, list[0].ID, call, none)    // posts_test.go
 	callSchedule(t, a, ws.ID, list[0].ID, call, none) // schedule_test.go: a real publish with the token
+	boardSecrets := callBoards(t, a, ws.ID, call)     // boards_test.go: a Pinterest account's boards, with its token
 	call("Accounts.Disconnect")(a.Accounts.Disconnect(list[0].ID))
 	none("Accounts.DeleteDevApp", a.Accounts.DeleteDevApp("x"))
 	callLibrary(t, a, ws.ID, call, none) // library_test.go
@@ -117,7 +118,7 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	blob, _ := json.Marshal(out)
 	blob = append(blob, logs.Bytes()...)
 	blob = append(blob, strings.Join(events, "\n")...)
-	secrets := []string{"DEVAPP-SECRET-x", "APP-PASSWORD-1", "a passphrase long enough", "access-code-", "secret-of-client-"}
+	secrets := append([]string{"DEVAPP-SECRET-x", "APP-PASSWORD-1", "a passphrase long enough", "access-code-", "secret-of-client-"}, boardSecrets...)
 	for _, s := range secrets {
 		if bytes.Contains(blob, []byte(s)) {
 			t.Errorf("%q reached the frontend, an event or a log", s)

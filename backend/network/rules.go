@@ -57,6 +57,9 @@ type Rules struct {
 	NeedsTitle    bool     `json:"needsTitle"`
 	NeedsLink     bool     `json:"needsLink"`
 	NeedsMedia    bool     `json:"needsMedia"`
+	// NeedsBoard says a post goes to a board the user picks
+	// (post.Variant.Board): Pinterest creates every Pin on a board.
+	NeedsBoard bool `json:"needsBoard"`
 	// TitleMax is the title limit where the network has a title
 	// (Pinterest, YouTube); 0: no title field.
 	TitleMax int `json:"titleMax"`
@@ -106,7 +109,7 @@ var rules = []Rules{
 	{Network: Threads, MaxChars: 500, Counting: CountChars, MaxImages: 10, ImageTypes: []string{"jpeg", "png"}, MaxImageBytes: 8 << 20,
 		FirstComment: true, Checked: checked},
 	{Network: Pinterest, MaxChars: 500, Counting: CountChars, MaxImages: 5, MaxImageBytes: 20 << 20, NeedsMedia: true,
-		TitleMax: 100, HasLink: true, Checked: checked},
+		NeedsBoard: true, TitleMax: 100, HasLink: true, Checked: checked},
 	{Network: YouTube, MaxChars: 5000, Counting: CountChars, MaxImages: 1, MaxImageBytes: 2 << 20, NeedsTitle: true, NeedsMedia: true,
 		TitleMax: 100, Checked: checked},
 	{Network: TikTok, MaxChars: 2200, Counting: CountChars, MaxImages: 35, NeedsMedia: true, Checked: checked},

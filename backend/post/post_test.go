@@ -291,6 +291,53 @@ func TestValidationProblems(t *testing.T) {
 	}
 }
 
+// A Pin needs a board: without one the variant has a boardMissing
+// problem, which keeps the post from being scheduled.
+func TestBoardMissing(t *testing.T) {
+	e := newEnv(t, "Europe/Paris")
+	ctx := context.Background()
+	pin := e.acc.add(e.w.ID, network.Pinterest, "cafelumiere", nil)
+	e.lib.visuals["sq"] = post.Visual{ID: "sq", Width: 1000, Height: 1000}
+	cases := []struct {
+		name, board string
+		acc         account.Account
+		want        string
+	}{
+		{"pinterest without a board", "", pin, "boardMissing"},
+		{"pinterest with blanks for a board", "  ", pin, "boardMissing"},
+		{"pinterest with a board", "549755885175", pin, ""},
+		{"another network needs none", "", e.bsky, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := post.Post{WorkspaceID: e.w.ID, Text: "Tarte aux pommes", Variants: []post.Variant{{AccountID: c.acc.ID, Board: c.board,
+				Assets: []post.AssetRef{{AssetID: "sq"}}}}}
+			v, err := e.svc.Validate(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(codes(v.Variants[0]), ","); got != c.want {
+				t.Errorf("codes = %q; want %q", got, c.want)
+			}
+		})
+	}
+	p, err := e.svc.Create(ctx, e.w.ID, post.Draft{Text: "Tarte aux pommes", Due: time.Date(2027, 3, 2, 17, 0, 0, 0, time.UTC),
+		AccountIDs: []string{pin.ID}, AssetIDs: []string{"sq"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SetStatus(ctx, p.ID, post.StatusScheduled); !errors.Is(err, post.ErrHasProblems) {
+		t.Errorf("SetStatus(scheduled) without a board = %v; want ErrHasProblems", err)
+	}
+	p.Variants[0].Board = "549755885175"
+	if p, err = e.svc.Save(ctx, p); err != nil || len(p.Variants[0].Problems) != 0 {
+		t.Fatalf("Save with a board = %v, %v", codes(p.Variants[0]), err)
+	}
+	if s, err := e.svc.SetStatus(ctx, p.ID, post.StatusScheduled); err != nil || s.Status != post.StatusScheduled {
+		t.Errorf("SetStatus(scheduled) with a board = %v, %v", s.Status, err)
+	}
+}
+
 func TestMoveDuplicateTrayDelete(t *testing.T) {
 	e := newEnv(t, "Europe/Paris")
 	ctx := context.Background()

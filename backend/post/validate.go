@@ -19,6 +19,7 @@ const (
 	CodeNeedsTitle          = "needsTitle"          // -
 	CodeNeedsLink           = "needsLink"           // -
 	CodeNeedsMedia          = "needsMedia"          // -
+	CodeBoardMissing        = "boardMissing"        // - (a Pin with no board chosen)
 	CodeNeedsText           = "needsText"           // - (nothing to say at all)
 	CodeTitleTooLong        = "titleTooLong"        // over, limit
 	CodeFirstCommentTooLong = "firstCommentTooLong" // over, limit, unit
@@ -87,6 +88,9 @@ func (s *Service) check(ctx context.Context, v Variant, r network.Rules, visuals
 	}
 	if r.NeedsLink && strings.TrimSpace(v.Link) == "" {
 		out = append(out, Problem{Code: CodeNeedsLink, Info: map[string]any{}})
+	}
+	if r.NeedsBoard && strings.TrimSpace(v.Board) == "" {
+		out = append(out, Problem{Code: CodeBoardMissing, Info: map[string]any{}})
 	}
 	if r.NeedsMedia && len(v.Assets) == 0 {
 		out = append(out, Problem{Code: CodeNeedsMedia, Info: map[string]any{}})

@@ -16,13 +16,16 @@ import (
 	"relais/backend/network/internal/resttest"
 )
 
-// fakePinterest speaks POST /v5/pins and GET /v5/boards/{id}/pins as
-// documented, with Pinterest's {"code", "message"} errors.
+// fakePinterest speaks POST /v5/pins, GET /v5/boards and GET
+// /v5/boards/{id}/pins as documented, with Pinterest's {"code",
+// "message"} errors.
 type fakePinterest struct {
 	t      *testing.T
 	srv    *httptest.Server
 	token  string
 	boards map[string]bool
+	// listed is what GET /v5/boards answers, in the account's order.
+	listed []fakeBoard
 	now    func() time.Time
 	log    resttest.Log
 	faults resttest.Faults
@@ -41,8 +44,11 @@ type stored struct {
 
 const board = "549755885175"
 
+type fakeBoard struct{ id, name, privacy string }
+
 func newFake(t *testing.T, now func() time.Time) *fakePinterest {
-	f := &fakePinterest{t: t, token: "pina_token", boards: map[string]bool{board: true}, now: now, next: 813744226420000000}
+	f := &fakePinterest{t: t, token: "pina_token", boards: map[string]bool{board: true},
+		listed: []fakeBoard{{board, "Summer Recipes", "PUBLIC"}}, now: now, next: 813744226420000000}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.log.Add(r)
 		f.faults.Serve(w, r, f.handle)
@@ -65,6 +71,8 @@ func (f *fakePinterest) handle(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == "POST" && r.URL.Path == "/v5/pins":
 		f.create(w, r)
+	case r.Method == "GET" && r.URL.Path == "/v5/boards":
+		f.listBoards(w, r)
 	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/v5/boards/") && strings.HasSuffix(r.URL.Path, "/pins"):
 		f.list(w, r, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v5/boards/"), "/pins"))
 	default:
@@ -169,6 +177,43 @@ func (f *fakePinterest) list(w http.ResponseWriter, r *http.Request, b string) {
 	if start+size < len(all) {
 		out["bookmark"] = fmt.Sprint(start + size)
 	}
+	json.NewEncoder(w).Encode(out)
+}
+
+// listBoards answers GET /v5/boards: {"items": [...], "bookmark": ...},
+// the bookmark null on the last page.
+func (f *fakePinterest) listBoards(w http.ResponseWriter, r *http.Request) {
+	size := 25
+	if s := r.URL.Query().Get("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 250 {
+			pinError(w, 400, 1, "Invalid page_size")
+			return
+		}
+		size = n
+	}
+	start := 0
+	if b := r.URL.Query().Get("bookmark"); b != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(b, "bm-"))
+		if err != nil || !strings.HasPrefix(b, "bm-") {
+			pinError(w, 400, 1, "Invalid bookmark")
+			return
+		}
+		start = n
+	}
+	f.mu.Lock()
+	items := []map[string]any{}
+	for i := start; i < len(f.listed) && i < start+size; i++ {
+		b := f.listed[i]
+		items = append(items, map[string]any{"id": b.id, "name": b.name, "description": "", "privacy": b.privacy,
+			"owner": map[string]any{"username": "relais"}})
+	}
+	out := map[string]any{"items": items, "bookmark": nil}
+	if start+size < len(f.listed) {
+		out["bookmark"] = fmt.Sprintf("bm-%d", start+size)
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
 }
 
