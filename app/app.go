@@ -102,7 +102,7 @@ func New(log *slog.Logger) *App {
 	a.Accounts = &Accounts{a: a}
 	a.Vault = &Vault{a: a}
 	a.Library = &Library{a: a}
-	a.Posts = &Posts{a: a}
+	a.Posts = &Posts{a: a, saveDialog: devSaveDialog}
 	a.Schedule = &Schedule{a: a}
 	a.handleAssets("/library/", a.Library.assetHandler())
 	a.events = func(string, ...any) {}
@@ -182,7 +182,14 @@ func (a *App) open(ctx context.Context, dir string) error {
 	connectors := []account.Connector{&mastodon.Client{}, &bluesky.Client{}}
 	for _, n := range network.All {
 		if n != network.Mastodon && n != network.Bluesky {
-			connectors = append(connectors, oauthnet.New(n))
+			c := oauthnet.New(n)
+			if n == network.Pinterest && devPinterest != "" {
+				c.Bases = map[string]string{}
+				for _, o := range c.Spec.Origins() {
+					c.Bases[o] = devPinterest
+				}
+			}
+			connectors = append(connectors, c)
 		}
 	}
 	a.accounts = account.New(db, a.vault, a.workspaces, connectors...)
@@ -253,6 +260,10 @@ func (a *App) ctxOrBackground() context.Context {
 // devOpenURL replaces the system browser in dev builds that ask for it
 // (devbrowser_dev.go); always nil in a release build.
 var devOpenURL func(url string) error
+
+// devSaveDialog replaces the native save dialog in dev builds that ask for
+// it (devsave_dev.go); always nil in a release build.
+var devSaveDialog func(name, pattern string) (string, error)
 
 // errNotReady is returned by facades when the store failed to open.
 var errNotReady = errors.New("app: store not open")

@@ -17,7 +17,6 @@ import (
 	"relais/backend/account"
 	"relais/backend/library"
 	"relais/backend/network"
-	"relais/backend/network/pinterest"
 	"relais/backend/post"
 	"relais/backend/rendition"
 	"relais/backend/schedule"
@@ -542,7 +541,7 @@ func (f *Posts) Boards(accountID string) ([]Board, error) {
 	}
 	a := schedule.Account{ID: acc.ID, Network: acc.Network, Server: acc.Server, RemoteID: acc.Profile.RemoteID,
 		Handle: acc.Profile.Handle, Token: tok}
-	list, err := (&pinterest.Publisher{}).Boards(ctx, a)
+	list, err := pinterestPublisher().Boards(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -611,7 +610,11 @@ func (f *Posts) ExportCSV(workspaceID, from, to, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return f.export(path, "plan-"+tf.Format("2006-01")+".csv", "*.csv", func(w io.Writer) error {
+	// Named after the month in the middle of the range: a month's start in
+	// a zone east of UTC is still the previous month in UTC, and a month
+	// grid starts in the previous month.
+	mid := tf.Add(tt.Sub(tf) / 2)
+	return f.export(path, "plan-"+mid.Format("2006-01")+".csv", "*.csv", func(w io.Writer) error {
 		_, err := svc.ExportCSV(f.a.context(), workspaceID, tf, tt, w)
 		return err
 	})

@@ -108,6 +108,19 @@ func (a *App) SetIcon(png []byte) {
 	a.icon = png
 }
 
+// devPinterest, set only by dev builds (devbrowser_dev.go), sends every
+// Pinterest call to a fake server for the end-to-end tests.
+var devPinterest string
+
+// pinterestPublisher is Pinterest's publisher (pointed at devPinterest in
+// dev builds that ask for it).
+func pinterestPublisher() *pinterest.Publisher {
+	if devPinterest != "" {
+		return &pinterest.Publisher{Base: devPinterest + "/v5"}
+	}
+	return &pinterest.Publisher{}
+}
+
 // publishers are the networks Relais publishes to.
 func publishers() map[network.Name]schedule.Publisher {
 	li := &linkedin.Publisher{} // members and Pages alike
@@ -118,7 +131,7 @@ func publishers() map[network.Name]schedule.Publisher {
 		network.LinkedIn:     li,
 		network.LinkedInPage: li,
 		network.Facebook:     &facebook.Publisher{},
-		network.Pinterest:    &pinterest.Publisher{},
+		network.Pinterest:    pinterestPublisher(),
 	}
 }
 

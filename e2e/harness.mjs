@@ -264,8 +264,16 @@ export async function blueskyAccount(prefix = 'r') {
  * own process; it resolves to { url, stop }.
  */
 export async function startFakeMastodon() {
-  const bin = path.join(os.tmpdir(), `relais-e2e-fakemastodon-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
-  execFileSync('go', ['build', '-o', bin, './backend/network/mastodon/mastodontest/fakemastodon'], {
+  return startFake('./backend/network/mastodon/mastodontest/fakemastodon');
+}
+
+/**
+ * startFake builds and starts a fake network server command (it prints its
+ * URL on its first line); it resolves to { url, stop }.
+ */
+export async function startFake(pkg) {
+  const bin = path.join(os.tmpdir(), `relais-e2e-${path.basename(pkg)}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
+  execFileSync('go', ['build', '-o', bin, pkg], {
     cwd: ROOT,
     stdio: 'inherit',
   });
@@ -273,7 +281,7 @@ export async function startFakeMastodon() {
   const rl = readline.createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
     rl.once('line', (l) => resolve(l.trim()));
-    child.once('exit', (c) => reject(new Error(`fakemastodon exited (${c})`)));
+    child.once('exit', (c) => reject(new Error(`${path.basename(pkg)} exited (${c})`)));
   });
   fs.rmSync(bin, { force: true });
   return { url, stop: () => child.kill('SIGTERM') };

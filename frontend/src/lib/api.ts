@@ -70,6 +70,7 @@ import {
   toVaultStatus,
 } from './accounts/model';
 import {
+  type Board,
   type Campaign,
   type HashtagGroup,
   type NewPost,
@@ -80,6 +81,7 @@ import {
   type Status,
   fromNewPost,
   fromPost,
+  toBoard,
   toCampaign,
   toHashtagGroup,
   toPost,
@@ -274,6 +276,9 @@ export const api = {
     setStatus: (id: string, status: Status): Promise<Post> =>
       call(async () => toPost(raw(await PostsGo().SetStatus(id, status)))),
     rules: (): Promise<Rules[]> => call(async () => arr(await PostsGo().Rules()).map((r) => toRules(raw(r)))),
+    /** boards lists a Pinterest account's boards, by name. */
+    boards: (accountId: string): Promise<Board[]> =>
+      call(async () => arr(await PostsGo().Boards(accountId)).map((b) => toBoard(raw(b)))),
     campaigns: (ws: string): Promise<Campaign[]> =>
       call(async () => arr(await PostsGo().Campaigns(ws)).map((c) => toCampaign(raw(c)))),
     hashtagGroups: (ws: string): Promise<HashtagGroup[]> =>

@@ -88,6 +88,7 @@ describe('counter', () => {
     hasLink: false,
     firstComment: true,
     handOff: false,
+    needsBoard: false,
     checked: '2026-11-23',
   };
   it('says how far over the limit a text is', () => {

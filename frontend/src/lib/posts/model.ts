@@ -125,7 +125,21 @@ export interface Rules {
   firstComment: boolean;
   /** The network can hold a post until its time (Mastodon's scheduled_at). */
   handOff: boolean;
+  /** A post goes to a board the user picks (Pinterest). */
+  needsBoard: boolean;
   checked: string;
+}
+
+/** A Pinterest board a Pin can go to (Go: app.Board). */
+export interface Board {
+  id: string;
+  name: string;
+  privacy: string;
+}
+
+export function toBoard(r: Raw): Board {
+  const b = rec(r);
+  return { id: str(b.id), name: str(b.name), privacy: str(b.privacy) };
 }
 
 /** A connected account as the editor needs it (Go: app.Account). */
@@ -330,6 +344,7 @@ export function toRules(r: Raw): Rules {
     hasLink: bool(x.hasLink),
     firstComment: bool(x.firstComment),
     handOff: bool(x.handOff),
+    needsBoard: bool(x.needsBoard),
     checked: str(x.checked),
   };
 }

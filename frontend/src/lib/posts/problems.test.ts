@@ -35,6 +35,7 @@ describe('problemText', () => {
       ['wrongAspect', { assetId: 'b', aspect: 0.56, min: 0.8, max: 1.91 }, /Visual 2 .* 0\.56.* 0\.8 to 1\.91/, /visuel 2 .*0,56.*0,8 et 1,91/],
       ['needsTitle', {}, /^YouTube needs a title\.$/, /^YouTube demande un titre\.$/],
       ['needsLink', {}, /destination link/, /lien de destination/],
+      ['boardMissing', {}, /^Pick the board this Pin goes to\.$/, /^Choisissez le tableau où publier cette épingle\.$/],
       ['needsMedia', {}, /at least one visual/, /au moins un visuel/],
       ['needsText', {}, /Nothing to publish/, /Rien à publier/],
       ['titleTooLong', { over: 3, limit: 100 }, /title is too long by 3 characters/, /titre est trop long de 3 caractères/],
