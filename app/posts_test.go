@@ -226,7 +226,12 @@ func TestPostsFacade(t *testing.T) {
 	if b, _ := os.ReadFile(path); strings.Count(string(b), "BEGIN:VEVENT") != 3 {
 		t.Errorf("exported ICS:\n%s", b)
 	}
-	f.saveDialog = func(string, string) (string, error) { return "", nil } // the user cancels
+	// March in Paris starts on 28 February in UTC: the proposed name is still March's.
+	var proposed string
+	f.saveDialog = func(name, _ string) (string, error) { proposed = name; return "", nil } // the user cancels
+	if _, err := f.ExportCSV(ws, "2027-02-28T23:00:00Z", "2027-03-31T22:00:00Z", ""); err != nil || proposed != "plan-2027-03.csv" {
+		t.Errorf("proposed CSV name = %q, %v", proposed, err)
+	}
 	if path, err := f.ExportICS(ws, ""); path != "" || err != nil {
 		t.Errorf("cancelled export = %q, %v", path, err)
 	}

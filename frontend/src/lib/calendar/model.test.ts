@@ -16,6 +16,7 @@ describe('what Go sends', () => {
       line: 2,
       due: '',
       accounts: [],
+      accountNames: [],
       text: 'x',
       errors: [{ column: 'accounts', code: 'post.unknownAccount', info: { name: '@nope' } }],
     });

@@ -60,6 +60,8 @@ export interface ImportRow {
   line: number;
   due: string;
   accounts: string[];
+  /** The same accounts as people read them, "network:@handle". */
+  accountNames: string[];
   text: string;
   errors: ImportError[];
 }
@@ -146,6 +148,7 @@ export function toImportPreview(r: Raw): ImportPreview {
         line: num(row.line),
         due: instant(row.due),
         accounts: strs(row.accounts),
+        accountNames: strs(row.accountNames),
         text: str(row.text),
         errors: list(row.errors, (y) => {
           const e = rec(y);
