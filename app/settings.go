@@ -49,6 +49,11 @@ type Backup struct {
 	Name    string `json:"name"`
 	Size    int64  `json:"size"`
 	Created string `json:"created"` // RFC 3339, UTC
+	// Manual: the user asked for it (never pruned);
+	// otherwise Reason says why Relais made it ("before-delete",
+	// "before-restore", "before-migration-v2"…; pruned, newest kept).
+	Manual bool   `json:"manual"`
+	Reason string `json:"reason"`
 }
 
 func toBackup(path string) (Backup, error) {
@@ -65,13 +70,14 @@ func (f *Settings) Backups() ([]Backup, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := db.AutoBackups()
+	files, err := db.Backups()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Backup, 0, len(files))
 	for _, b := range files {
-		out = append(out, Backup{Path: b.Path, Name: filepath.Base(b.Path), Size: b.Size, Created: b.ModTime.UTC().Format(rfc3339)})
+		out = append(out, Backup{Path: b.Path, Name: filepath.Base(b.Path), Size: b.Size, Created: b.ModTime.UTC().Format(rfc3339),
+			Manual: b.Manual, Reason: b.Reason})
 	}
 	return out, nil
 }
@@ -82,11 +88,13 @@ func (f *Settings) BackupNow() (Backup, error) {
 	if err != nil {
 		return Backup{}, err
 	}
-	path, err := db.BackupToDir(f.a.context(), "manual")
+	path, err := db.BackupManual(f.a.context())
 	if err != nil {
 		return Backup{}, err
 	}
-	return toBackup(path)
+	b, err := toBackup(path)
+	b.Manual = true
+	return b, err
 }
 
 // SaveBackupAs asks where to save a backup and writes it there. An empty

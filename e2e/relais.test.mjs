@@ -75,6 +75,7 @@ const UI = {
     archivedToggle: /Archivé \(1\)/,
     restoreNamed: (n) => `Restaurer ${n}`,
     backupNow: 'Sauvegarder maintenant',
+    manualKind: 'La vôtre (conservée)',
     backups: 'Sauvegardes',
     restoreBackupTitle: 'Restaurer cette sauvegarde\u00a0?',
     replaceData: 'Remplacer mes données',
@@ -144,6 +145,7 @@ const UI = {
     archivedToggle: /Archived \(1\)/,
     restoreNamed: (n) => `Restore ${n}`,
     backupNow: 'Back up now',
+    manualKind: 'Yours (kept)',
     backups: 'Backups',
     restoreBackupTitle: 'Restore this backup?',
     replaceData: 'Replace my data',
@@ -473,6 +475,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await eventually(async () => (await rows.count()) >= 2, 'a backup row');
       const first = (await rows.nth(1).innerText()).split('\t')[0].trim();
       assert.match(first, /\.relaisbak$|\.bak$|manual/, `backup file name ${first}`);
+      assert.ok((await rows.nth(1).innerText()).includes(L.manualKind), 'the backup says it is the user’s own, kept');
       await shoot(page, lang, '06-app-settings');
 
       // Switch the interface language, then back to the system's.

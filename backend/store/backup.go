@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -170,11 +171,74 @@ func (s *Store) pruneAutoBackups() {
 	}
 }
 
+// BackupManual writes a backup the user asked for into BackupDir. Unlike
+// the automatic ones it is never pruned: the user decides when it goes.
+func (s *Store) BackupManual(ctx context.Context) (string, error) {
+	name := fmt.Sprintf("%s%s%s", manualPrefix, s.opts.Now().UTC().Format("20060102-150405.000"), BackupExt)
+	path := filepath.Join(s.BackupDir(), name)
+	if err := s.backupToFile(ctx, path, "manual"); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// Prefixes of the backups Relais writes into BackupDir.
+const (
+	autoPrefix   = "auto-"
+	manualPrefix = "manual-"
+)
+
 // BackupFile is one file in BackupDir.
 type BackupFile struct {
 	Path    string
 	Size    int64
 	ModTime time.Time
+	// Manual is set for a backup the user asked for (BackupManual);
+	// otherwise Reason says why Relais wrote it ("before-delete",
+	// "before-restore", "before-migration-v2"…).
+	Manual bool
+	Reason string
+}
+
+// Backups lists the backups Relais wrote into BackupDir, automatic and
+// manual, newest first.
+func (s *Store) Backups() ([]BackupFile, error) {
+	var out []BackupFile
+	for _, prefix := range []string{autoPrefix, manualPrefix} {
+		matches, err := filepath.Glob(filepath.Join(s.BackupDir(), prefix+"*"+BackupExt))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range matches {
+			fi, err := os.Stat(m)
+			if err != nil {
+				continue
+			}
+			b := BackupFile{Path: m, Size: fi.Size(), ModTime: fi.ModTime(), Manual: prefix == manualPrefix}
+			if !b.Manual {
+				b.Reason = autoReason(filepath.Base(m))
+			}
+			out = append(out, b)
+		}
+	}
+	// Both kinds carry the time right after their prefix.
+	stamp := func(b BackupFile) string {
+		n := filepath.Base(b.Path)
+		return strings.TrimPrefix(strings.TrimPrefix(n, autoPrefix), manualPrefix)
+	}
+	sort.Slice(out, func(i, j int) bool { return stamp(out[i]) > stamp(out[j]) })
+	return out, nil
+}
+
+// autoReason reads the reason out of an automatic backup's name,
+// auto-<yyyymmdd>-<hhmmss.mmm>-<reason>.relaisbackup.
+func autoReason(name string) string {
+	rest := strings.TrimSuffix(strings.TrimPrefix(name, autoPrefix), BackupExt)
+	parts := strings.SplitN(rest, "-", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[2]
 }
 
 // AutoBackups lists the automatic backups, newest first. Other backup files

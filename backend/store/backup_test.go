@@ -594,3 +594,52 @@ func TestBackupHeaderJSON(t *testing.T) {
 		t.Errorf("json.Marshal(BackupHeader) = %s, %v; want %s", b, err, want)
 	}
 }
+
+// A backup the user asked for is listed with the automatic ones but never
+// pruned with them, and each automatic one says why it was made.
+func TestManualBackupsAreKept(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), Options{Now: clock()})
+	putAll(t, s, map[int]string{1: "x"})
+	manual, err := s.BackupManual(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := ReadBackupHeader(bufio.NewReader(mustOpen(t, manual))); err != nil || h.Reason != "manual" {
+		t.Errorf("header of the manual backup = %+v, %v", h, err)
+	}
+	for i := 0; i < keepAutoBackups+2; i++ {
+		if _, err := s.BackupToDir(ctx, "before-migration-v"+fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.Backups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != keepAutoBackups+1 {
+		t.Fatalf("Backups() lists %d; want %d automatic and the manual one", len(list), keepAutoBackups)
+	}
+	last := list[len(list)-1]
+	if !last.Manual || last.Path != manual || last.Reason != "" {
+		t.Errorf("oldest entry = %+v; want the manual backup, kept", last)
+	}
+	if first := list[0]; first.Manual || first.Reason != fmt.Sprintf("before-migration-v%d", keepAutoBackups+1) {
+		t.Errorf("newest entry = %+v; want the last automatic one with its reason", first)
+	}
+	for i := 1; i < len(list); i++ {
+		if filepath.Base(list[i-1].Path) == filepath.Base(list[i].Path) {
+			t.Fatal("duplicate entries")
+		}
+	}
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}

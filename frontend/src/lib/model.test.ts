@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toBackup, toInfo, toPrefs, toWorkspace } from './model';
+import { backupKindKey, toBackup, toInfo, toPrefs, toWorkspace } from './model';
+import en from './locales/en';
+import fr from './locales/fr';
 
 describe('toWorkspace', () => {
   it('fills what Go sends as null (nil slices, no logo)', () => {
@@ -48,6 +50,25 @@ describe('other DTOs', () => {
   });
   it('reads backups', () => {
     expect(toBackup({ path: '/b/x.relaisbak', name: 'x.relaisbak', size: 10, created: 'c' }).size).toBe(10);
-    expect(toBackup(null)).toEqual({ path: '', name: '', size: 0, created: '' });
+    expect(toBackup(null)).toEqual({ path: '', name: '', size: 0, created: '', manual: false, reason: '' });
+  });
+
+  it('describes each kind of backup, in both languages', () => {
+    const kinds: [Record<string, unknown>, string][] = [
+      [{ manual: true }, 'manual'],
+      [{ reason: 'before-delete' }, 'before-delete'],
+      [{ reason: 'before-restore' }, 'before-restore'],
+      [{ reason: 'before-migration-v3' }, 'before-migration'],
+      [{ reason: 'something-new' }, 'auto'],
+      [{}, 'auto'],
+    ];
+    for (const [raw, kind] of kinds) {
+      const key = backupKindKey(toBackup(raw));
+      expect(key).toBe(`settings.backupKind.${kind}`);
+      for (const tree of [en, fr] as Record<string, unknown>[]) {
+        const v = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], tree);
+        expect(typeof v, `${key} in a locale`).toBe('string');
+      }
+    }
   });
 });

@@ -53,6 +53,18 @@ export interface Backup {
   name: string;
   size: number;
   created: string;
+  /** Asked for by the user (never pruned); otherwise made by Relais for `reason`. */
+  manual: boolean;
+  /** Why Relais made it: "before-delete", "before-restore", "before-migration-v2"… */
+  reason: string;
+}
+
+/** backupKindKey is the i18n key describing a backup (manual, or why Relais made it). */
+export function backupKindKey(b: Backup): string {
+  if (b.manual) return 'settings.backupKind.manual';
+  if (b.reason === 'before-delete' || b.reason === 'before-restore') return `settings.backupKind.${b.reason}`;
+  if (b.reason.startsWith('before-migration')) return 'settings.backupKind.before-migration';
+  return 'settings.backupKind.auto';
 }
 
 export type LanguagePref = 'system' | 'fr' | 'en';
@@ -121,7 +133,7 @@ export function toWorkspace(r: Raw): Workspace {
 
 export function toBackup(r: Raw): Backup {
   const b = rec(r);
-  return { path: str(b.path), name: str(b.name), size: num(b.size), created: str(b.created) };
+  return { path: str(b.path), name: str(b.name), size: num(b.size), created: str(b.created), manual: b.manual === true, reason: str(b.reason) };
 }
 
 export function toPrefs(r: Raw): Prefs {

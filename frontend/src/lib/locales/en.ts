@@ -7,6 +7,7 @@ import * as vault from './vault';
 import * as calendar from './calendar';
 import * as posts from './posts';
 import * as activity from './activity';
+import * as campaigns from './campaigns';
 
 const en = {
   library: library.en,
@@ -15,6 +16,7 @@ const en = {
   calendar: calendar.en,
   posts: posts.en,
   activity: activity.en,
+  campaigns: campaigns.en,
   app: {
     name: 'Relais',
     tagline: 'Studio for community managers',
@@ -210,7 +212,7 @@ const en = {
     openFolder: 'Open folder',
     backups: 'Backups',
     backupsBody:
-      'Relais also backs up automatically before risky operations (deleting a client, restoring, updating).',
+      'Relais also backs up automatically before risky operations (deleting a client, restoring, updating) and keeps the ten most recent of those. Backups you make yourself are always kept.',
     backupNow: 'Back up now',
     backingUp: 'Backing up…',
     backedUp: 'Backup saved: {{name}}',
@@ -219,6 +221,14 @@ const en = {
     restoreFile: 'Restore from a file…',
     noBackups: 'No backups yet.',
     backupName: 'File',
+    backupKindTitle: 'Kind',
+    backupKind: {
+      manual: 'Yours (kept)',
+      'before-delete': 'Automatic, before deleting a client',
+      'before-restore': 'Automatic, before a restore',
+      'before-migration': 'Automatic, before an update',
+      auto: 'Automatic',
+    },
     backupDate: 'Date',
     backupSize: 'Size',
     backupActions: 'Actions',

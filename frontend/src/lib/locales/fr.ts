@@ -8,6 +8,7 @@ import * as vault from './vault';
 import * as calendar from './calendar';
 import * as posts from './posts';
 import * as activity from './activity';
+import * as campaigns from './campaigns';
 
 const fr: Messages = {
   library: library.fr,
@@ -16,6 +17,7 @@ const fr: Messages = {
   calendar: calendar.fr,
   posts: posts.fr,
   activity: activity.fr,
+  campaigns: campaigns.fr,
   app: {
     name: 'Relais',
     tagline: 'Studio pour community managers',
@@ -214,7 +216,7 @@ const fr: Messages = {
     openFolder: 'Ouvrir le dossier',
     backups: 'Sauvegardes',
     backupsBody:
-      'Relais sauvegarde aussi automatiquement avant les opérations risquées (suppression d’un client, restauration, mise à jour).',
+      'Relais sauvegarde aussi automatiquement avant les opérations risquées (suppression d’un client, restauration, mise à jour) et garde les dix plus récentes. Les sauvegardes que vous faites vous-même sont toujours conservées.',
     backupNow: 'Sauvegarder maintenant',
     backingUp: 'Sauvegarde…',
     backedUp: 'Sauvegarde enregistrée\u00a0: {{name}}',
@@ -223,6 +225,14 @@ const fr: Messages = {
     restoreFile: 'Restaurer depuis un fichier…',
     noBackups: 'Pas encore de sauvegarde.',
     backupName: 'Fichier',
+    backupKindTitle: 'Type',
+    backupKind: {
+      manual: 'La vôtre (conservée)',
+      'before-delete': 'Automatique, avant la suppression d’un client',
+      'before-restore': 'Automatique, avant une restauration',
+      'before-migration': 'Automatique, avant une mise à jour',
+      auto: 'Automatique',
+    },
     backupDate: 'Date',
     backupSize: 'Taille',
     backupActions: 'Actions',
