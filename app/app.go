@@ -58,10 +58,14 @@ type App struct {
 	workspaces *workspace.Service
 	settings   *settings.Service
 	startErr   error
-	vault      *vault.Vault
-	accounts   *account.Service
-	library    *library.Library
-	posts      *post.Service
+	// starting is closed once Startup has opened the store (or failed
+	// to): calls arriving before wait for it instead of failing. Nil
+	// outside Startup (tests open the store themselves).
+	starting chan struct{}
+	vault    *vault.Vault
+	accounts *account.Service
+	library  *library.Library
+	posts    *post.Service
 
 	// events delivers an event to the frontend; runtime.EventsEmit once
 	// Wails has started, a recorder in tests.
@@ -120,6 +124,8 @@ func (a *App) Bindings() []any {
 func (a *App) Startup(ctx context.Context) {
 	a.mu.Lock()
 	a.ctx = ctx
+	starting := make(chan struct{})
+	a.starting = starting
 	a.events = func(name string, data ...any) { runtime.EventsEmit(ctx, name, data...) }
 	a.openURL = func(url string) error { runtime.BrowserOpenURL(ctx, url); return nil }
 	if devOpenURL != nil {
@@ -135,7 +141,9 @@ func (a *App) Startup(ctx context.Context) {
 		a.mu.Lock()
 		a.startErr = err
 		a.mu.Unlock()
-	} else {
+	}
+	close(starting) // the calls waiting in waitStarted go on
+	if err == nil {
 		go a.keepTokensFresh(ctx)
 		a.startScheduler(ctx)
 	}
@@ -265,10 +273,31 @@ var devOpenURL func(url string) error
 // it (devsave_dev.go); always nil in a release build.
 var devSaveDialog func(name, pattern string) (string, error)
 
+// startWait bounds how long a call made during start-up waits for the
+// store (a slow disk, an antivirus scanning the database).
+const startWait = 60 * time.Second
+
+// waitStarted waits until Startup has opened the store: Wails runs
+// OnStartup alongside loading the page, so the page's first calls can
+// arrive first; they wait rather than fail or answer defaults.
+func (a *App) waitStarted() {
+	a.mu.RLock()
+	starting := a.starting
+	a.mu.RUnlock()
+	if starting == nil {
+		return
+	}
+	select {
+	case <-starting:
+	case <-time.After(startWait):
+	}
+}
+
 // errNotReady is returned by facades when the store failed to open.
 var errNotReady = errors.New("app: store not open")
 
 func (a *App) services() (*workspace.Service, *settings.Service, *store.Store, error) {
+	a.waitStarted()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if a.db == nil {

@@ -28,6 +28,7 @@ func (a *App) DataDir() string {
 
 // Info describes this run.
 func (f *Shell) Info() Info {
+	f.a.waitStarted()
 	i := Info{Version: Version, OS: goruntime.GOOS, Schema: store.SchemaVersion()}
 	f.a.mu.RLock()
 	defer f.a.mu.RUnlock()
