@@ -7,11 +7,8 @@
 // that board.
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
-  browser,
+  appReady,
   eventually,
   expectText,
   expectVisible,
@@ -19,11 +16,10 @@ import {
   goCall,
   makePNG,
   shoot,
-  startBackend,
   startFake,
   stepper,
-  stopBackend,
   useBrowser,
+  useScenario,
 } from './harness.mjs';
 
 useBrowser();
@@ -60,34 +56,16 @@ after(() => fake?.stop());
 for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
   describe(`Pinterest boards in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let backend;
-    let context;
+    const S = useScenario({ tag: `boards-${lang}`, locale: L.locale, env: () => ({ RELAIS_DEV_BROWSER: 'get', RELAIS_DEV_PINTEREST: fake.url }) });
     let page;
     let ws;
     let account;
     let post;
-    const pageErrors = [];
     const step = stepper(`${lang}-boards`, () => page);
     const editor = () => page.locator('dialog.editor');
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-boards-${lang}-`));
-      const port = await freePort();
-      backend = await startBackend(dataDir, port, `boards-${lang}`, { RELAIS_DEV_BROWSER: 'get', RELAIS_DEV_PINTEREST: fake.url });
-      context = await browser.newContext({ locale: L.locale, timezoneId: 'Europe/Paris', viewport: { width: 1200, height: 800 } });
-      page = await context.newPage();
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => window.go?.app?.Posts, null, { timeout: 20_000 });
-    });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    before(() => {
+      page = S.page;
     });
 
     step('a client with a Pinterest account (OAuth) and a picture', async () => {
@@ -104,7 +82,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       }, 'the imported picture');
       post = await goCall(page, 'Posts', 'Create', ws.id, { text: L.text, due: '', status: 'approved', accountIds: [account.id], assetIds: [asset.id] });
       await page.reload();
-      await page.waitForFunction(() => window.go?.app?.Posts, null, { timeout: 20_000 });
+      await appReady(page);
     });
 
     step('the editor says the Pin has no board, and lists every board by name', async () => {
@@ -146,7 +124,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await eventually(async () => (await goCall(page, 'Posts', 'Get', post.id)).status === 'published', 'the post published', 20_000);
       assert.equal((await mine()).length, 1, 'one Pin');
       assert.equal(pins[0].board_id, '549755885175');
-      assert.deepEqual(pageErrors, [], 'no script error on the page');
+      assert.deepEqual(S.pageErrors, [], 'no script error on the page');
     });
   });
 }

@@ -309,3 +309,79 @@ export function stepper(prefix, page) {
       }
     });
 }
+
+/**
+ * useScenario registers the hooks of one scenario (a describe block): a
+ * fresh data folder, the backend on its own port (with extra env), a
+ * browser context in the user's locale and timezone (env may be a
+ * function, read when the scenario starts: a fake server's URL), and a page on the
+ * app once its bindings are there; all torn down after. It returns an
+ * object whose fields are filled by the time the first test runs:
+ * { page, context, backend, port, dataDir, pageErrors, url() }. Script
+ * errors of the page (not the Wails dev runtime's own) land in pageErrors.
+ */
+export function useScenario({ tag, locale, timezoneId = 'Europe/Paris', viewport = { width: 1200, height: 800 }, colorScheme, env = {} }) {
+  const s = { page: null, context: null, backend: null, port: 0, dataDir: '', pageErrors: [] };
+  s.url = () => `http://127.0.0.1:${s.port}/`;
+  before(async () => {
+    s.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-${tag}-`));
+    s.port = await freePort();
+    s.backend = await startBackend(s.dataDir, s.port, tag, typeof env === 'function' ? env() : env);
+    s.context = await browser.newContext({ locale, timezoneId, viewport, ...(colorScheme ? { colorScheme } : {}) });
+    s.context.setDefaultTimeout(8000);
+    s.page = await s.context.newPage();
+    s.page.on('pageerror', (e) => {
+      if (!String(e.stack).includes('/wails/')) s.pageErrors.push(e);
+    });
+    await s.page.goto(s.url());
+    await appReady(s.page);
+  });
+  after(async () => {
+    await s.context?.close();
+    if (s.backend) await stopBackend(s.backend).catch(() => {});
+    if (s.dataDir) fs.rmSync(s.dataDir, { recursive: true, force: true });
+  });
+  return s;
+}
+
+/** appReady waits until the page's Go bindings are there (after a load or reload). */
+export async function appReady(page) {
+  await page.waitForFunction(() => !!window.go?.app?.Schedule, null, { timeout: 20_000 });
+}
+
+/** wallClock is an instant's wall-clock day and time in zone: ["2026-11-11", "18:00"]. */
+export function wallClock(iso, zone) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return [`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`];
+}
+
+/** addDays is day key + n days, as YYYY-MM-DD. */
+export function addDays(key, n) {
+  const d = new Date(`${key}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** atWallClock is the instant zone shows `day` at `hhmm` (zones off UTC by -12 to +14 hours). */
+export function atWallClock(day, hhmm, zone) {
+  const [h, m] = hhmm.split(':').map(Number);
+  const [y, mo, d] = day.split('-').map(Number);
+  for (let off = -14; off <= 12; off++) {
+    const iso = new Date(Date.UTC(y, mo - 1, d, h + off, m)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const [dd, tt] = wallClock(iso, zone);
+    if (dd === day && tt === hhmm) return iso;
+  }
+  throw new Error(`no instant for ${day} ${hhmm} in ${zone}`);
+}

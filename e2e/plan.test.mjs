@@ -12,19 +12,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  browser,
+  addDays,
+  appReady,
+  atWallClock,
   eventually,
   expectHidden,
   expectText,
   expectVisible,
-  freePort,
   goCall,
   shoot,
-  startBackend,
   startFakeMastodon,
-  stopBackend,
   stepper,
   useBrowser,
+  useScenario,
+  wallClock,
 } from './harness.mjs';
 
 useBrowser();
@@ -141,37 +142,8 @@ const UI = {
 
 // ---------- Paris wall-clock arithmetic, independent of the machine's zone
 
-/** The wall-clock day and time of an instant in Paris: ["2026-11-11", "18:00"]. */
-function paris(iso) {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: ZONE,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return [`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`];
-}
-
-/** The instant Paris shows `day` at `hhmm` (tries both offsets). */
-function atParis(day, hhmm) {
-  for (const off of [1, 2]) {
-    const [h, m] = hhmm.split(':').map(Number);
-    const [y, mo, d] = day.split('-').map(Number);
-    const iso = new Date(Date.UTC(y, mo - 1, d, h - off, m)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const [dd, tt] = paris(iso);
-    if (dd === day && tt === hhmm) return iso;
-  }
-  throw new Error(`no instant for ${day} ${hhmm}`);
-}
-
-const addDays = (key, n) => new Date(Date.parse(`${key}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const paris = (iso) => wallClock(iso, ZONE);
+const atParis = (day, hhmm) => atWallClock(day, hhmm, ZONE);
 const weekday = (key) => new Date(`${key}T12:00:00Z`).getUTCDay();
 const months = (a, b) => (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
 const todayParis = () => paris(new Date().toISOString())[0];
@@ -255,14 +227,18 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`Planning tools in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let saveDir;
-    let backend;
-    let context;
+    const saveDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-plan-save-${lang}-`));
+    const S = useScenario({
+      tag: `plan-${lang}`,
+      locale: L.locale,
+      colorScheme: 'light',
+      viewport: { width: 1280, height: 860 },
+      timezoneId: 'America/New_York',
+      env: { RELAIS_DEV_BROWSER: 'get', RELAIS_DEV_SAVE_DIR: saveDir },
+    });
     let page;
     let ws;
     let account;
-    const pageErrors = [];
     const ids = {};
     /** Every dated post of the scenario: { id, text, due }. */
     const dated = [];
@@ -306,36 +282,10 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       return goCall(page, 'Posts', 'Range', ws.id, iso(now - 366 * 86_400_000), iso(now + 366 * 86_400_000));
     }
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-plan-${lang}-`));
-      saveDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-plan-save-${lang}-`));
-      const port = await freePort();
-      backend = await startBackend(dataDir, port, `plan-${lang}`, {
-        RELAIS_DEV_BROWSER: 'get',
-        RELAIS_DEV_SAVE_DIR: saveDir,
-      });
-      context = await browser.newContext({
-        locale: L.locale,
-        colorScheme: 'light',
-        viewport: { width: 1280, height: 860 },
-        timezoneId: 'America/New_York',
-      });
-      context.setDefaultTimeout(8000);
-      page = await context.newPage();
-      // The Wails dev runtime's own noise in Chromium is not the app's.
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Posts, null, { timeout: 20_000 });
+    before(() => {
+      page = S.page;
     });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend).catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      fs.rmSync(saveDir, { recursive: true, force: true });
-    });
+    after(() => fs.rmSync(saveDir, { recursive: true, force: true }));
 
     step('posting slots: Tuesday and Thursday at 18:00, kept', async () => {
       await goCall(page, 'Vault', 'SetUpPassphrase', L.passphrase);
@@ -349,7 +299,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       [account] = await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodon.url);
       assert.ok(account?.id, 'the Mastodon account is connected');
       await page.reload();
-      await page.waitForFunction(() => !!window.go?.app?.Posts, null, { timeout: 20_000 });
+      await appReady(page);
       await openCalendar();
 
       await dismiss();
@@ -584,7 +534,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       }
       assert.ok(!events.some((e) => e.UID === `${ids.idea}@relais`));
       await shoot(page, lang, 'plan-08-exported');
-      assert.deepEqual(pageErrors, [], 'no script error on the page');
+      assert.deepEqual(S.pageErrors, [], 'no script error on the page');
     });
   });
 }

@@ -9,27 +9,21 @@
 // The account connection and the post are set up through the bound Go
 // methods (the accounts and posts e2e files drive those screens); what is
 // checked here is what the user sees of publishing.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   PDS,
-  SHOTS,
+  appReady,
   blueskyAccount,
-  browser,
   eventually,
   expectText,
   expectVisible,
-  freePort,
   goCall,
   makePNG,
   shoot,
-  startBackend,
   startFakeMastodon,
-  stopBackend,
   useBrowser,
+  useScenario,
   stepper,
 } from './harness.mjs';
 
@@ -110,15 +104,12 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const ahead = lang === 'fr' ? 60 : 20;
 
   describe(`publishing in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let backend;
-    let context;
+    const S = useScenario({ tag: `publish-${lang}`, locale: L.locale, env: { RELAIS_DEV_BROWSER: 'get' } });
     let page;
     let ws;
     let bsky;
     let bskyAccount;
     let mastAccount;
-    const pageErrors = [];
     const main = () => page.locator('main');
     const step = stepper(`${lang}-publish`, () => page);
 
@@ -128,24 +119,8 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectVisible(main().getByRole('heading', { level: 2, name: L.activity }), 'the activity tab');
     }
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-publish-${lang}-`));
-      const port = await freePort();
-      backend = await startBackend(dataDir, port, `publish-${lang}`, { RELAIS_DEV_BROWSER: 'get' });
-      context = await browser.newContext({ locale: L.locale, timezoneId: 'Europe/Paris', viewport: { width: 1200, height: 800 } });
-      page = await context.newPage();
-      // The Wails dev runtime's own noise in Chromium is not the app's.
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => window.go?.app?.Schedule, null, { timeout: 20_000 });
-    });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    before(() => {
+      page = S.page;
     });
 
     step('a client with a Bluesky and a Mastodon account, and a picture', async () => {
@@ -158,7 +133,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       mastAccount = m;
       assert.ok(bskyAccount?.id && mastAccount?.id, 'both accounts are connected');
       await page.reload();
-      await page.waitForFunction(() => window.go?.app?.Schedule, null, { timeout: 20_000 });
+      await appReady(page);
     });
 
     step(`a post with an image scheduled ${ahead} s ahead goes out, with a link`, async () => {
@@ -235,7 +210,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await line.first().getByRole('button', { name: L.retryAll }).click();
       await eventually(async () => (await line.first().innerText()).includes(L.published), 'the retried post published', 30_000);
       await shoot(page, lang, 'publish-03-retried');
-      assert.deepEqual(pageErrors, [], 'no script error on the page');
+      assert.deepEqual(S.pageErrors, [], 'no script error on the page');
     });
 
     /** held lists what the fake instance holds for later (scheduled_at). */
@@ -293,10 +268,10 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectVisible(dlg, 'the quit warning');
       await expectText(dlg, L.quitTitle);
       await shoot(page, lang, 'publish-06-quit-handoff');
-      assert.deepEqual(pageErrors, [], 'no script error on the page');
+      assert.deepEqual(S.pageErrors, [], 'no script error on the page');
       await dlg.getByRole('button', { name: L.handOver }).click();
       // Everything is held by the instance: Relais quits by itself.
-      await eventually(async () => backend.exitCode !== null, 'Relais quitting', 40_000);
+      await eventually(async () => S.backend.exitCode !== null, 'Relais quitting', 40_000);
       const list = await held();
       assert.equal(list.length, before + 1, 'the instance holds one more post');
       assert.ok(list.some((s) => s.params.text === L.quitText), 'the instance holds the post due soon');

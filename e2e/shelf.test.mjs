@@ -5,23 +5,20 @@
 // arrows and dropped with Enter. In French and English.
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
-  browser,
+  addDays,
+  appReady,
   eventually,
   expectText,
   expectVisible,
-  freePort,
   goCall,
   makePNG,
   shoot,
-  startBackend,
   startFakeMastodon,
   stepper,
-  stopBackend,
   useBrowser,
+  useScenario,
+  wallClock,
 } from './harness.mjs';
 
 useBrowser();
@@ -46,22 +43,7 @@ const UI = {
   },
 };
 
-/** The wall-clock day and time of an instant in Paris: ["2026-11-11", "09:00"]. */
-function paris(iso) {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return [`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`];
-}
-
-/** key + n days, as YYYY-MM-DD. */
-function addDays(key, n) {
-  const d = new Date(`${key}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+const paris = (iso) => wallClock(iso, ZONE);
 
 let mastodon;
 before(async () => {
@@ -72,15 +54,12 @@ after(() => mastodon?.stop());
 for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
   describe(`Posts from visuals in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let backend;
-    let context;
+    const S = useScenario({ tag: `shelf-${lang}`, locale: L.locale, timezoneId: ZONE, viewport: { width: 1280, height: 900 }, env: { RELAIS_DEV_BROWSER: 'get' } });
     let page;
     let ws;
     let account;
     const assets = {};
     let first = '';
-    const pageErrors = [];
     const step = stepper(`${lang}-shelf`, () => page);
     const main = () => page.locator('main');
     const shelf = () => main().getByRole('region', { name: L.visuals });
@@ -94,24 +73,8 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       return goCall(page, 'Posts', 'Range', ws.id, from, to);
     };
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-shelf-${lang}-`));
-      const port = await freePort();
-      backend = await startBackend(dataDir, port, `shelf-${lang}`, { RELAIS_DEV_BROWSER: 'get' });
-      context = await browser.newContext({ locale: L.locale, timezoneId: ZONE, viewport: { width: 1280, height: 900 } });
-      context.setDefaultTimeout(8000);
-      page = await context.newPage();
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Posts, null, { timeout: 20_000 });
-    });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend).catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    before(() => {
+      page = S.page;
     });
 
     step('a client with an account and two visuals; the calendar shows them', async () => {
@@ -128,7 +91,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
         assets[name] = a.id;
       }
       await page.reload();
-      await page.waitForFunction(() => !!window.go?.app?.Posts, null, { timeout: 20_000 });
+      await appReady(page);
       await page.getByRole('navigation').getByRole('button', { name: 'Boulangerie Lune', exact: true }).click();
       await page.locator('#ws-tab-calendar').click();
       await expectVisible(shelf().getByRole('button', { name: L.visual('Vitrine de Noël') }), 'the first visual on the shelf');
@@ -186,7 +149,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       assert.deepEqual(paris(second.due), [want, '09:00'], 'a day and a week from today, at 9:00');
       const full = await goCall(page, 'Posts', 'Get', second.id);
       assert.deepEqual(full.variants[0].assets.map((a) => a.assetId), [assets.Croissants], 'with the visual');
-      assert.deepEqual(pageErrors, [], 'no script error on the page');
+      assert.deepEqual(S.pageErrors, [], 'no script error on the page');
     });
   });
 }
