@@ -177,14 +177,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
 
     step('a revoked token: the failure is explained, with a reconnect button', async () => {
       await fetch(`${fakeMastodon.url}/_test/revoke`, { method: 'POST' });
-      const post = await goCall(page, 'Posts', 'Create', ws.id, {
-        text: L.failText,
-        due: '',
-        status: 'draft',
-        accountIds: [mastAccount.id],
-        assetIds: [],
-      });
-      await schedule(page, post, 3);
+      await mastodonPost(L.failText, 3);
       const line = main().getByRole('listitem').filter({ hasText: L.failText });
       await eventually(async () => (await line.count()) > 0 && (await line.first().innerText()).includes(L.failed), 'the failure', 60_000);
       await expectText(line.first(), L.revoked);
@@ -216,17 +209,17 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     /** held lists what the fake instance holds for later (scheduled_at). */
     const held = async () => (await fetch(`${fakeMastodon.url}/_test/scheduled`)).json();
 
+    /** mastodonPost creates a post for the Mastodon account, scheduled `seconds` ahead. */
+    async function mastodonPost(text, seconds) {
+      const post = await goCall(page, 'Posts', 'Create', ws.id, { text, due: '', status: 'draft', accountIds: [mastAccount.id], assetIds: [] });
+      await schedule(page, post, seconds);
+      return post;
+    }
+
     step('a Mastodon post handed to the instance from the editor: the instance holds it, the calendar says so', async () => {
       const before = (await held()).length;
-      const post = await goCall(page, 'Posts', 'Create', ws.id, {
-        text: L.handText,
-        due: '',
-        status: 'draft',
-        accountIds: [mastAccount.id],
-        assetIds: [],
-      });
       // Half an hour ahead: Mastodon takes posts due at least 5 minutes out.
-      await schedule(page, post, 30 * 60);
+      const post = await mastodonPost(L.handText, 30 * 60);
       await page.locator('#ws-tab-calendar').click();
       const chip = main().locator(`[data-id="${post.id}"]`).first();
       await expectVisible(chip, 'the post on the calendar');
@@ -252,14 +245,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
 
     step('quitting with a post due soon offers to hand it to Mastodon, and then quits', async () => {
       const before = (await held()).length;
-      const post = await goCall(page, 'Posts', 'Create', ws.id, {
-        text: L.quitText,
-        due: '',
-        status: 'draft',
-        accountIds: [mastAccount.id],
-        assetIds: [],
-      });
-      await schedule(page, post, 40 * 60);
+      await mastodonPost(L.quitText, 40 * 60);
       // What the window's close button makes Go send (app/close.go).
       const dueSoon = await goCall(page, 'Schedule', 'DueSoon');
       assert.equal(dueSoon.handOff, 1, 'one post the instance could hold');
