@@ -79,7 +79,8 @@ type Draft struct {
 	AssetIDs   []string `json:"assetIds"`
 }
 
-// Campaign is a campaign as the UI edits it.
+// Campaign is a campaign as the UI edits it. Start and End are the first
+// and last days, each as the instant it starts in the workspace's zone.
 type Campaign struct {
 	ID          string      `json:"id"`
 	WorkspaceID string      `json:"workspaceId"`
@@ -88,6 +89,9 @@ type Campaign struct {
 	Start       string      `json:"start"` // RFC 3339 or ""
 	End         string      `json:"end"`
 	Brief       *post.Brief `json:"brief"`
+	// Posts is how many posts are in it: Campaigns fills it, so the list
+	// and the delete confirmation need no second call; saving ignores it.
+	Posts int `json:"posts"`
 }
 
 // ImportRow is one row of an import preview.
@@ -386,7 +390,7 @@ func (f *Posts) SetSlots(workspaceID string, slots []post.Slot) error {
 	return nil
 }
 
-// Campaigns lists a workspace's campaigns.
+// Campaigns lists a workspace's campaigns, each with its number of posts.
 func (f *Posts) Campaigns(workspaceID string) ([]Campaign, error) {
 	svc, err := f.a.postSvc()
 	if err != nil {
@@ -396,9 +400,14 @@ func (f *Posts) Campaigns(workspaceID string) ([]Campaign, error) {
 	if err != nil {
 		return nil, err
 	}
+	counts, err := svc.CampaignPosts(f.a.context(), workspaceID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Campaign, len(list))
 	for i, c := range list {
 		out[i] = toCampaign(c)
+		out[i].Posts = counts[c.ID]
 	}
 	return out, nil
 }
@@ -426,7 +435,8 @@ func (f *Posts) SaveCampaign(c Campaign) (Campaign, error) {
 	return toCampaign(saved), nil
 }
 
-// DeleteCampaign removes a campaign.
+// DeleteCampaign removes a campaign; its posts stay in the plan without
+// a campaign.
 func (f *Posts) DeleteCampaign(id string) error { return f.remove(id, (*post.Service).DeleteCampaign) }
 
 // remove runs one of the service's deletes, which return the workspace the

@@ -133,10 +133,106 @@ func (s *Service) SaveCampaign(ctx context.Context, c Campaign) (Campaign, error
 	return c, err
 }
 
-// DeleteCampaign removes a campaign and says whose it was; its posts keep their text and lose
-// the link (the UI shows them without a campaign).
+// unlinkBatch is how many posts one transaction of DeleteCampaign
+// unlinks: well under Badger's transaction size limit.
+const unlinkBatch = 500
+
+// DeleteCampaign removes a campaign and says whose it was. Its posts stay
+// in the plan without a campaign: a post left pointing at a deleted
+// campaign could never be saved again (ErrUnknownCampaign). Each unlinked
+// post gets a new version, so an editor still open on one reloads rather
+// than saving the old link back. The campaign goes in the transaction
+// that unlinks its last posts, so an interrupted delete leaves it there
+// to be deleted again.
 func (s *Service) DeleteCampaign(ctx context.Context, id string) (workspaceID string, err error) {
-	return deleteRec(ctx, s, campaignKey(id))
+	for {
+		var changed []Post // before, after, before, after…
+		done := false
+		err := s.db.Update(ctx, func(t *store.Txn) error {
+			changed, done = changed[:0], false
+			var c Campaign
+			if err := t.Get(campaignKey(id), &c); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("%w: %s", ErrNotFound, id)
+				}
+				return err
+			}
+			workspaceID = c.WorkspaceID
+			// The calendar entries carry the campaign: no post is read but
+			// the campaign's own.
+			var keys [][]byte
+			var entries []storedEntry
+			err := t.Scan(wsPrefix(store.TablePostEntry, c.WorkspaceID), func(k []byte, decode func(any) error) error {
+				var se storedEntry
+				if err := decode(&se); err != nil {
+					return err
+				}
+				if se.C == id && len(keys) < unlinkBatch+1 {
+					keys, entries = append(keys, k), append(entries, se)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			done = len(keys) <= unlinkBatch
+			keys = keys[:min(len(keys), unlinkBatch)]
+			now := s.now().UTC()
+			for i, k := range keys {
+				e, err := entryAt(k, entries[i])
+				if err != nil {
+					return err
+				}
+				var p Post
+				if err := getTx(t, e.ID, &p); err != nil {
+					return err
+				}
+				before := p
+				p.CampaignID, p.Version, p.UpdatedAt = "", p.Version+1, now
+				se := entries[i]
+				se.C = ""
+				if err := t.Put(k, se); err != nil {
+					return err
+				}
+				if err := t.Put(recKey(p.ID), p); err != nil {
+					return err
+				}
+				changed = append(changed, before, p)
+			}
+			if done {
+				return t.Delete(campaignKey(id))
+			}
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		for i := 0; i < len(changed); i += 2 {
+			s.changed(ctx, &changed[i], &changed[i+1])
+		}
+		if done {
+			return workspaceID, nil
+		}
+	}
+}
+
+// CampaignPosts counts the posts of each of a workspace's campaigns, by
+// campaign id; a campaign without posts is absent.
+func (s *Service) CampaignPosts(ctx context.Context, workspaceID string) (map[string]int, error) {
+	out := map[string]int{}
+	err := s.db.View(ctx, func(t *store.Txn) error {
+		return t.Scan(wsPrefix(store.TablePostEntry, workspaceID), func(_ []byte, decode func(any) error) error {
+			var se storedEntry
+			if err := decode(&se); err != nil {
+				return err
+			}
+			if se.C != "" {
+				out[se.C]++
+			}
+			return nil
+		})
+	})
+	return out, err
 }
 
 // HashtagGroups lists a workspace's hashtag groups by name.

@@ -79,6 +79,7 @@ import {
   type Rules,
   type Snippet,
   type Status,
+  fromCampaign,
   fromNewPost,
   fromPost,
   toBoard,
@@ -281,6 +282,11 @@ export const api = {
       call(async () => arr(await PostsGo().Boards(accountId)).map((b) => toBoard(raw(b)))),
     campaigns: (ws: string): Promise<Campaign[]> =>
       call(async () => arr(await PostsGo().Campaigns(ws)).map((c) => toCampaign(raw(c)))),
+    /** saveCampaign creates (id '') or replaces a campaign; the result's post count is 0 (campaigns() has it). */
+    saveCampaign: (c: Campaign): Promise<Campaign> =>
+      call(async () => toCampaign(raw(await PostsGo().SaveCampaign(fromCampaign(c))))),
+    /** deleteCampaign removes a campaign; its posts stay in the plan, without a campaign. */
+    deleteCampaign: (id: string): Promise<void> => call(async () => void (await PostsGo().DeleteCampaign(id))),
     hashtagGroups: (ws: string): Promise<HashtagGroup[]> =>
       call(async () => arr(await PostsGo().HashtagGroups(ws)).map((g) => toHashtagGroup(raw(g)))),
     snippets: (ws: string): Promise<Snippet[]> =>

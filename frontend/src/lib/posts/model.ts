@@ -83,9 +83,12 @@ export interface Campaign {
   workspaceId: string;
   name: string;
   color: string;
+  /** The first and last days, each as the instant it starts in the client's zone ('' = open). */
   start: string;
   end: string;
   brief: Brief | null;
+  /** How many posts are in it (Go counts them when listing; ignored on save). */
+  posts: number;
 }
 
 export interface HashtagGroup {
@@ -309,7 +312,23 @@ export function toCampaign(r: Raw): Campaign {
     start: time(c.start),
     end: time(c.end),
     brief: toBrief(c.brief),
+    posts: num(c.posts),
   };
+}
+
+/** fromCampaign is what Go receives: a plain copy, "" times left out (none). */
+export function fromCampaign(c: Campaign): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: c.id,
+    workspaceId: c.workspaceId,
+    name: c.name,
+    color: c.color,
+    brief: c.brief ? { ...c.brief } : null,
+    posts: 0,
+  };
+  if (c.start) out.start = c.start;
+  if (c.end) out.end = c.end;
+  return out;
 }
 
 export function toHashtagGroup(r: Raw): HashtagGroup {

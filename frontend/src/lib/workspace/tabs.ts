@@ -17,6 +17,7 @@ export type Tab = {
 export const tabs: Tab[] = [
   { id: 'calendar', label: 'calendar.tab', load: () => import('../calendar/CalendarTab.svelte') },
   { id: 'library', label: 'library.tab', load: () => import('../library/LibraryTab.svelte') },
+  { id: 'campaigns', label: 'campaigns.tab', load: () => import('./Campaigns.svelte') },
   { id: 'accounts', label: 'accounts.tab', load: () => import('./Accounts.svelte') },
   { id: 'activity', label: 'activity.tab', load: () => import('./Activity.svelte') },
   { id: 'settings', label: 'ws.tabs.settings', load: () => import('./Settings.svelte') },
