@@ -53,6 +53,10 @@ func (a *accounts) Fresh(context.Context, string) (network.Token, account.Accoun
 	return a.tok, a.acc, nil
 }
 
+func (a *accounts) Renew(_ context.Context, id, _ string) (network.Token, account.Account, error) {
+	return network.Token{}, a.acc, fmt.Errorf("%w: no renewal in the benchmark", network.ErrRevoked)
+}
+
 func (a *accounts) MarkRevoked(_ context.Context, id, why string) (account.Account, error) {
 	return a.acc, fmt.Errorf("revoked %s: %s", id, why)
 }
