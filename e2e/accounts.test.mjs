@@ -9,20 +9,18 @@
 //
 // Prints the connect-to-first-verified-call time against the real Bluesky
 // server (issue 4, "Measured").
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import {
   DEVAPP,
   LOGS,
   ROOT,
-  SHOTS,
-  browser,
+  appReady,
   eventually,
   expectHidden,
   expectText,
@@ -30,9 +28,8 @@ import {
   freePort,
   goCall,
   shoot,
-  startBackend,
-  stopBackend,
   useBrowser,
+  useScenario,
   waitForPort,
   PDS,
   blueskyAccount,
@@ -187,14 +184,18 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`accounts and vault in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let port;
-    let backend;
-    let context;
+    // No session bus (the harness's default): no Secret Service, so
+    // passphrase mode whatever the machine.
+    const S = useScenario({
+      tag: `accounts-${lang}`,
+      locale: L.locale,
+      colorScheme: 'light',
+      viewport: { width: 1200, height: 780 },
+      env: { RELAIS_DEV_BROWSER: 'get' },
+    });
     let page;
     let ws;
     let bsky;
-    const pageErrors = [];
     const main = () => page.locator('main');
     const dialog = () => page.getByRole('dialog');
     const alertDialog = () => page.getByRole('alertdialog');
@@ -212,27 +213,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     const step = stepper(`${lang}-accounts`, () => page);
 
     before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-acc-${lang}-`));
-      port = await freePort();
-      // No session bus: no Secret Service (passphrase mode, whatever the
-      // machine), and no bus autolaunched that would outlive the backend.
-      backend = await startBackend(dataDir, port, `accounts-${lang}`, {
-        RELAIS_DEV_BROWSER: 'get',
-        DBUS_SESSION_BUS_ADDRESS: 'disabled:',
-      });
-      context = await browser.newContext({
-        locale: L.locale,
-        colorScheme: 'light',
-        viewport: { width: 1200, height: 780 },
-        timezoneId: 'Europe/Paris',
-      });
-      context.setDefaultTimeout(8000);
-      page = await context.newPage();
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Workspaces);
+      page = S.page;
       ws = await goCall(page, 'Workspaces', 'Create', {
         name: 'Café Lumière',
         color: '#c2410c',
@@ -242,12 +223,6 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await page.reload();
       await page.getByRole('navigation').getByRole('button', { name: 'Café Lumière', exact: true }).click();
       await expectText(page.getByRole('heading', { level: 1 }), 'Café Lumière');
-    });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend).catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     step('the accounts tab asks how to protect the accounts first: a passphrase, as there is no keyring', async () => {
@@ -456,7 +431,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       const m = accs.find((a) => a.network === 'mastodon');
       const again = await goCall(page, 'Accounts', 'Reconnect', m.id, '');
       assert.equal(again.state, 'connected');
-      assert.deepEqual(pageErrors, []);
+      assert.deepEqual(S.pageErrors, []);
     });
   });
 }
@@ -526,9 +501,9 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`the key lost from the system keyring, in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false, skip: !hasKeyring && 'no dbus-run-session / gnome-keyring-daemon' }, () => {
-    let dataDir;
-    let backend;
-    let context;
+    // Its backends run in their own D-Bus session, one after the other, on
+    // the scenario's data folder: useScenario only brings the page.
+    const S = useScenario({ tag: `kr-${lang}`, locale: L.locale, colorScheme: 'light', viewport: { width: 1200, height: 780 }, backend: false });
     let page;
     let ws;
     const main = () => page.locator('main');
@@ -538,29 +513,20 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
 
     async function open(port) {
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Workspaces);
+      await appReady(page);
       await page.getByRole('navigation').getByRole('button', { name: 'Café Lumière', exact: true }).click();
       await page.getByRole('button', { name: L.tab, exact: true }).click();
     }
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-kr-${lang}-`));
-      context = await browser.newContext({ locale: L.locale, colorScheme: 'light', viewport: { width: 1200, height: 780 }, timezoneId: 'Europe/Paris' });
-      context.setDefaultTimeout(8000);
-      page = await context.newPage();
-    });
-
-    after(async () => {
-      await context?.close();
-      await backend?.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    before(() => {
+      page = S.page;
     });
 
     step('with a Secret Service, the keyring is offered and used: nothing to type', async () => {
       const port = await freePort();
-      backend = await startWithKeyring(dataDir, port, `keyring-1-${lang}`);
+      S.backend = await startWithKeyring(S.dataDir, port, `keyring-1-${lang}`);
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Workspaces);
+      await appReady(page);
       ws = await goCall(page, 'Workspaces', 'Create', { name: 'Café Lumière', color: '#c2410c', timezone: 'Europe/Paris', language: lang });
       await open(port);
       const gate = main().getByRole('region', { name: L.setupTitle });
@@ -573,9 +539,9 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     });
 
     step('a new keyring without the key: Relais says so, a new key marks the account for reconnection', async () => {
-      await backend.stop();
+      await S.backend.stop();
       const port = await freePort();
-      backend = await startWithKeyring(dataDir, port, `keyring-2-${lang}`);
+      S.backend = await startWithKeyring(S.dataDir, port, `keyring-2-${lang}`);
       await open(port);
       const gate = main().getByRole('region', { name: L.recoverTitle });
       await expectVisible(gate, 'the recovery');

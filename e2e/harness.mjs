@@ -319,26 +319,32 @@ export function stepper(prefix, page) {
  * object whose fields are filled by the time the first test runs:
  * { page, context, backend, port, dataDir, pageErrors, url() }. Script
  * errors of the page (not the Wails dev runtime's own) land in pageErrors.
+ * With backend: false the scenario starts its own backends (another way, or
+ * only in a step): the page stays blank, and S.backend, if the scenario sets
+ * it to a handle with a stop() method, is stopped with it.
  */
-export function useScenario({ tag, locale, timezoneId = 'Europe/Paris', viewport = { width: 1200, height: 800 }, colorScheme, env = {} }) {
+export function useScenario({ tag, locale, timezoneId = 'Europe/Paris', viewport = { width: 1200, height: 800 }, colorScheme, env = {}, backend = true }) {
   const s = { page: null, context: null, backend: null, port: 0, dataDir: '', pageErrors: [] };
   s.url = () => `http://127.0.0.1:${s.port}/`;
   before(async () => {
     s.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-${tag}-`));
-    s.port = await freePort();
-    s.backend = await startBackend(s.dataDir, s.port, tag, typeof env === 'function' ? env() : env);
+    if (backend) {
+      s.port = await freePort();
+      s.backend = await startBackend(s.dataDir, s.port, tag, typeof env === 'function' ? env() : env);
+    }
     s.context = await browser.newContext({ locale, timezoneId, viewport, ...(colorScheme ? { colorScheme } : {}) });
     s.context.setDefaultTimeout(8000);
     s.page = await s.context.newPage();
     s.page.on('pageerror', (e) => {
       if (!String(e.stack).includes('/wails/')) s.pageErrors.push(e);
     });
+    if (!backend) return;
     await s.page.goto(s.url());
     await appReady(s.page);
   });
   after(async () => {
     await s.context?.close();
-    if (s.backend) await stopBackend(s.backend).catch(() => {});
+    if (s.backend) await (s.backend.stop ? s.backend.stop() : stopBackend(s.backend)).catch(() => {});
     if (s.dataDir) fs.rmSync(s.dataDir, { recursive: true, force: true });
   });
   return s;

@@ -4,26 +4,22 @@
 // one a copy of another, goes in through the file input the browser
 // allows; then tagging, search, the focal point, one crop by hand, and an
 // export checked on disk.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  SHOTS,
-  browser,
   eventually,
   expectHidden,
   expectText,
   expectVisible,
-  freePort,
   goCall,
   makePNG,
   shoot,
-  startBackend,
-  stopBackend,
   useBrowser,
+  useScenario,
   stepper,
 } from './harness.mjs';
 
@@ -145,18 +141,14 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`Library in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
+    const S = useScenario({ tag: `library-${lang}`, locale: L.locale, colorScheme: 'light', viewport: { width: 1280, height: 820 } });
     let picDir;
     let outDir;
-    let port;
-    let backend;
-    let context;
     let page;
     let ws;
     // The landscape picture and its copy go in at the same time: whichever
     // the workers store first keeps its name.
     let terrace = 'terrasse.jpg';
-    const pageErrors = [];
     const main = () => page.locator('main');
     const dialog = () => page.getByRole('dialog');
     const alertDialog = () => page.getByRole('alertdialog');
@@ -170,31 +162,15 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
 
     const step = stepper(`${lang}-library`, () => page);
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-lib-${lang}-`));
+    before(() => {
+      page = S.page;
+      S.context.setDefaultTimeout(10000); // this scenario's own, longer than the harness's 8 s
       picDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-pics-${lang}-`));
       outDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-export-${lang}-`));
-      port = await freePort();
-      backend = await startBackend(dataDir, port, `library-${lang}`);
-      context = await browser.newContext({
-        locale: L.locale,
-        colorScheme: 'light',
-        viewport: { width: 1280, height: 820 },
-        timezoneId: 'Europe/Paris',
-      });
-      context.setDefaultTimeout(10000);
-      page = await context.newPage();
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Library);
     });
 
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend).catch(() => {});
-      for (const d of [dataDir, picDir, outDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    after(() => {
+      for (const d of [picDir, outDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
     });
 
     step('a client’s library starts empty and says how to fill it', async () => {
@@ -477,7 +453,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await page.keyboard.press('Space');
       await expectText(main().getByRole('toolbar'), L.selected(1));
       await shoot(page, lang, 'library-09-thousand');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      assert.deepEqual(S.pageErrors, [], 'no uncaught errors in the page');
     });
   });
 }

@@ -5,29 +5,19 @@
 // A post is written for both networks, Bluesky's 300-character limit is
 // broken and fixed, the editor saves as the user goes, undo and redo step
 // through the edits, and after a reload the post is found as left.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
 import {
-  ROOT,
-  SHOTS,
-  browser,
   eventually,
   expectHidden,
   expectText,
   expectVisible,
-  freePort,
   goCall,
   makePNG,
   shoot,
-  startBackend,
-  stopBackend,
   useBrowser,
+  useScenario,
   PDS,
   blueskyAccount,
   startFakeMastodon,
@@ -156,15 +146,20 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`the post editor in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let port;
-    let backend;
-    let context;
+    const S = useScenario({
+      tag: `posts-${lang}`,
+      locale: L.locale,
+      colorScheme: 'light',
+      viewport: { width: 1280, height: 900 },
+      // The client is in Paris; the machine is not (the backend runs in
+      // UTC here, and New York for the page): the editor says so.
+      timezoneId: 'America/New_York',
+      env: { RELAIS_DEV_BROWSER: 'get' },
+    });
     let page;
     let ws;
     let bsky;
     let postId;
-    const pageErrors = [];
     const editor = () => page.getByRole('dialog', { name: L.editor });
     const text = () => editor().getByRole('textbox', { name: L.text, exact: true });
     const saveState = () => editor().locator('.save-state');
@@ -194,24 +189,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     }
 
     before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-posts-${lang}-`));
-      port = await freePort();
-      backend = await startBackend(dataDir, port, `posts-${lang}`, { RELAIS_DEV_BROWSER: 'get' });
-      context = await browser.newContext({
-        locale: L.locale,
-        colorScheme: 'light',
-        viewport: { width: 1280, height: 900 },
-        // The client is in Paris; the machine is not (the backend runs in
-        // UTC here, and New York for the page): the editor says so.
-        timezoneId: 'America/New_York',
-      });
-      context.setDefaultTimeout(8000);
-      page = await context.newPage();
-      page.on('pageerror', (e) => {
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => !!window.go?.app?.Posts);
+      page = S.page;
       ws = await goCall(page, 'Workspaces', 'Create', {
         name: 'Café Lumière',
         color: '#c2410c',
@@ -226,12 +204,6 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       const p = await goCall(page, 'Posts', 'Create', ws.id, { text: '', status: 'idea', accountIds: [], assetIds: [] });
       postId = p.id;
       await page.reload();
-    });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend).catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     step('the editor opens from the calendar and offers the client’s two accounts', async () => {
@@ -382,7 +354,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       assert.equal(p.variants.find((v) => v.network === 'mastodon').firstComment, '☕');
       await page.keyboard.press('Escape');
       await expectHidden(editor(), 'Escape closes the editor');
-      assert.deepEqual(pageErrors, []);
+      assert.deepEqual(S.pageErrors, []);
     });
   });
 }

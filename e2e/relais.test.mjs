@@ -6,14 +6,11 @@
 // Needs: DISPLAY (scripts/e2e runs this under xvfb-run), ./devapp built at
 // the repository root, frontend/dist built. RELAIS_SCREENSHOTS overrides
 // where screenshots go.
-import { after, before, describe, test } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
-  SHOTS,
-  browser,
   eventually,
   expectHidden,
   expectText,
@@ -25,6 +22,7 @@ import {
   startBackend,
   stopBackend,
   useBrowser,
+  useScenario,
   stepper,
 } from './harness.mjs';
 
@@ -181,13 +179,8 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`Relais in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    let dataDir;
-    let port;
-    let backend;
-    let context;
+    const S = useScenario({ tag: `relais-${lang}`, locale: L.locale, colorScheme: 'light', viewport: { width: 1200, height: 780 } });
     let page;
-    const pageErrors = [];
-    const url = () => `http://127.0.0.1:${port}/`;
     const nav = () => page.getByRole('navigation', { name: L.nav });
     const h1 = () => page.getByRole('heading', { level: 1 });
     const dialog = () => page.getByRole('dialog');
@@ -231,29 +224,8 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       return main().getByRole('button', { name: L.save, exact: true });
     }
 
-    before(async () => {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-${lang}-`));
-      port = await freePort();
-      backend = await startBackend(dataDir, port, lang);
-      context = await browser.newContext({
-        locale: L.locale,
-        colorScheme: 'light',
-        viewport: { width: 1200, height: 780 },
-        timezoneId: 'Europe/Paris',
-      });
-      context.setDefaultTimeout(8000);
-      page = await context.newPage();
-      page.on('pageerror', (e) => {
-        // The dev server's own "disconnected" overlay (/wails/ipc.js) is not Relais.
-        if (!String(e.stack).includes('/wails/')) pageErrors.push(e);
-      });
-      await page.goto(url());
-    });
-
-    after(async () => {
-      await context?.close();
-      if (backend) await stopBackend(backend).catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    before(() => {
+      page = S.page;
     });
 
     step('a first-time user sees the empty state, in the OS language', async () => {
@@ -469,7 +441,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     step('app settings: backup now, language and theme, restore a backup', async () => {
       await nav().getByRole('button', { name: L.settings }).click();
       await expectText(h1(), L.settingsTitle);
-      await expectText(main().locator('#data-dir'), dataDir);
+      await expectText(main().locator('#data-dir'), S.dataDir);
       await main().getByRole('button', { name: L.backupNow }).click();
       const rows = main().getByRole('table', { name: L.backups }).getByRole('row');
       await eventually(async () => (await rows.count()) >= 2, 'a backup row');
@@ -507,9 +479,9 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     });
 
     step('everything is still there after the backend restarts', async () => {
-      const { code } = await stopBackend(backend);
+      const { code } = await stopBackend(S.backend);
       assert.equal(code, 0, 'the backend exits cleanly on SIGTERM');
-      backend = await startBackend(dataDir, port, `${lang}-2`);
+      S.backend = await startBackend(S.dataDir, S.port, `relais-${lang}-2`);
       await page.reload();
       await expectVisible(nav(), 'the sidebar after restart');
       await openClient('Café Lumière');
@@ -529,15 +501,15 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       // so the second process meets Badger's directory lock, as another
       // program holding the folder would make it.
       const port2 = await freePort();
-      const second = await startBackend(dataDir, port2, `${lang}-locked`, {
+      const second = await startBackend(S.dataDir, port2, `relais-${lang}-locked`, {
         DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/relais-e2e',
       });
-      const p2 = await context.newPage();
+      const p2 = await S.context.newPage();
       try {
         await p2.goto(`http://127.0.0.1:${port2}/`);
         await expectText(p2.getByRole('heading', { level: 1 }), L.lockedTitle);
         await expectText(p2.getByRole('alert'), L.lockedWhy);
-        await expectText(p2.getByRole('alert'), dataDir);
+        await expectText(p2.getByRole('alert'), S.dataDir);
         await expectVisible(p2.getByRole('button', { name: L.quit }));
         await expectHidden(p2.getByRole('navigation'), 'the app behind the explanation');
         await shoot(p2, lang, '07-start-error');
@@ -567,9 +539,9 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
         list.map((w) => w.name),
         ['Café Lumière'],
       );
-      const backups = fs.readdirSync(path.join(dataDir, 'backups'));
+      const backups = fs.readdirSync(path.join(S.dataDir, 'backups'));
       assert.ok(backups.some((f) => f.includes('before-delete')), `a before-delete backup in ${backups}`);
-      assert.deepEqual(pageErrors.map((e) => e.message), [], 'no script errors on the page');
+      assert.deepEqual(S.pageErrors.map((e) => e.message), [], 'no script errors on the page');
     });
   });
 }
