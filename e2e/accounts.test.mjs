@@ -33,7 +33,7 @@ import {
   waitForPort,
   PDS,
   blueskyAccount,
-  startFakeMastodon,
+  useFakeMastodon,
   stepper,
 } from './harness.mjs';
 
@@ -165,18 +165,7 @@ const UI = {
 
 // ---------- the real Bluesky server and the fake Mastodon instance
 
-let fakeMastodon;
-let fakeMastodonURL = '';
-
-before(async () => {
-  assert.ok(PDS, 'RELAIS_PDS_URL is not set: scripts/e2e starts the Bluesky server (scripts/pds) when it is missing');
-  fakeMastodon = await startFakeMastodon();
-  fakeMastodonURL = fakeMastodon.url;
-});
-
-after(() => {
-  fakeMastodon?.stop();
-});
+const fakeMastodon = useFakeMastodon({ pds: true });
 
 const timings = [];
 
@@ -310,7 +299,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     step('Mastodon through the browser sign-in: the account is listed with the instance', async () => {
       await main().getByRole('button', { name: L.connect('Mastodon') }).click();
       const form = main().locator('#acc-form-mastodon');
-      await form.getByLabel(L.instance).fill(fakeMastodonURL);
+      await form.getByLabel(L.instance).fill(fakeMastodon.url);
       await form.getByRole('button', { name: L.submit, exact: true }).click();
       await expectText(row('cafe'), L.connected, 'the Mastodon account listed as connected');
       const accs = await goCall(page, 'Accounts', 'List', ws.id);
@@ -324,12 +313,12 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     });
 
     step('a sign-in not finished in the browser: Relais waits, Cancel ends it, nothing is added', async () => {
-      await fetch(`${fakeMastodonURL}/_test/hold?on=1`);
+      await fetch(`${fakeMastodon.url}/_test/hold?on=1`);
       try {
         await closeNotices();
         await main().getByRole('button', { name: L.connect('Mastodon') }).click();
         const form = main().locator('#acc-form-mastodon');
-        await form.getByLabel(L.instance).fill(fakeMastodonURL);
+        await form.getByLabel(L.instance).fill(fakeMastodon.url);
         await form.getByRole('button', { name: L.submit, exact: true }).click();
         await expectVisible(dialog(), 'the waiting dialog');
         await expectText(dialog().getByRole('heading'), L.waitingTitle);
@@ -339,7 +328,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
         await expectText(page.getByRole('status'), L.cancelled);
         assert.equal((await goCall(page, 'Accounts', 'List', ws.id)).length, 2, 'nothing added or removed');
       } finally {
-        await fetch(`${fakeMastodonURL}/_test/hold?on=0`);
+        await fetch(`${fakeMastodon.url}/_test/hold?on=0`);
       }
     });
 
@@ -534,7 +523,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectHidden(gate, 'the set-up once done');
       const st = await goCall(page, 'Vault', 'Status');
       assert.deepEqual([st.mode, st.locked], ['keyring', false]);
-      await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodonURL);
+      await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodon.url);
       await expectText(row('cafe'), L.connected);
     });
 

@@ -5,7 +5,7 @@
 // lists the account's boards (every page of them, by name), picking one
 // clears the problem and is saved, and once scheduled the Pin goes out on
 // that board.
-import { after, before, describe } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   appReady,
@@ -16,7 +16,7 @@ import {
   goCall,
   makePNG,
   shoot,
-  startFake,
+  useFake,
   stepper,
   useBrowser,
   useScenario,
@@ -47,11 +47,7 @@ const UI = {
   },
 };
 
-let fake;
-before(async () => {
-  fake = await startFake('./backend/network/pinterest/fakepinterest');
-});
-after(() => fake?.stop());
+const fake = useFake('./backend/network/pinterest/fakepinterest');
 
 for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];

@@ -391,3 +391,26 @@ export function atWallClock(day, hhmm, zone) {
   }
   throw new Error(`no instant for ${day} ${hhmm} in ${zone}`);
 }
+
+/**
+ * useFake starts a fake network server command (startFake) for the whole
+ * file and stops it after; the returned object's url is set once the
+ * file's first hook ran. With pds set, it also insists on the real
+ * Bluesky server the test command starts.
+ */
+export function useFake(pkg, { pds = false } = {}) {
+  const f = { url: '' };
+  let server;
+  before(async () => {
+    if (pds) assert.ok(PDS, 'RELAIS_PDS_URL is not set: scripts/e2e starts the Bluesky server (scripts/pds) when it is missing');
+    server = await startFake(pkg);
+    f.url = server.url;
+  });
+  after(() => server?.stop());
+  return f;
+}
+
+/** useFakeMastodon is useFake with mastodontest's fake instance. */
+export function useFakeMastodon(opts) {
+  return useFake('./backend/network/mastodon/mastodontest/fakemastodon', opts);
+}

@@ -21,7 +21,7 @@ import {
   expectVisible,
   goCall,
   shoot,
-  startFakeMastodon,
+  useFakeMastodon,
   stepper,
   useBrowser,
   useScenario,
@@ -213,15 +213,7 @@ function parseICS(text) {
   return { lines, events };
 }
 
-let fakeMastodon;
-
-before(async () => {
-  fakeMastodon = await startFakeMastodon();
-});
-
-after(() => {
-  fakeMastodon?.stop();
-});
+const fakeMastodon = useFakeMastodon();
 
 for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];

@@ -5,7 +5,7 @@
 // A post is written for both networks, Bluesky's 300-character limit is
 // broken and fixed, the editor saves as the user goes, undo and redo step
 // through the edits, and after a reload the post is found as left.
-import { after, before, describe } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import {
@@ -20,7 +20,7 @@ import {
   useScenario,
   PDS,
   blueskyAccount,
-  startFakeMastodon,
+  useFakeMastodon,
   stepper,
 } from './harness.mjs';
 
@@ -114,18 +114,7 @@ const UI = {
 
 // ---------- the real Bluesky server and the fake Mastodon instance
 
-let fakeMastodon;
-let fakeMastodonURL = '';
-
-before(async () => {
-  assert.ok(PDS, 'RELAIS_PDS_URL is not set: scripts/e2e starts the Bluesky server (scripts/pds) when it is missing');
-  fakeMastodon = await startFakeMastodon();
-  fakeMastodonURL = fakeMastodon.url;
-});
-
-after(() => {
-  fakeMastodon?.stop();
-});
+const fakeMastodon = useFakeMastodon({ pds: true });
 
 /** parisToday is today's date in Paris, as YYYY-MM-DD. */
 function parisToday() {
@@ -200,7 +189,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await goCall(page, 'Vault', 'SetUpPassphrase', `e2e posts ${lang} ${crypto.randomBytes(4).toString('hex')}`);
       bsky = await blueskyAccount('p');
       await goCall(page, 'Accounts', 'ConnectBluesky', ws.id, PDS, bsky.handle, bsky.appPassword);
-      await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodonURL);
+      await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodon.url);
       const p = await goCall(page, 'Posts', 'Create', ws.id, { text: '', status: 'idea', accountIds: [], assetIds: [] });
       postId = p.id;
       await page.reload();

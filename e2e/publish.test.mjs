@@ -9,7 +9,7 @@
 // The account connection and the post are set up through the bound Go
 // methods (the accounts and posts e2e files drive those screens); what is
 // checked here is what the user sees of publishing.
-import { after, before, describe } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PDS,
@@ -21,7 +21,7 @@ import {
   goCall,
   makePNG,
   shoot,
-  startFakeMastodon,
+  useFakeMastodon,
   useBrowser,
   useScenario,
   stepper,
@@ -80,16 +80,7 @@ const UI = {
   },
 };
 
-let fakeMastodon;
-
-before(async () => {
-  assert.ok(PDS, 'RELAIS_PDS_URL is not set: scripts/e2e starts the Bluesky server (scripts/pds) when it is missing');
-  fakeMastodon = await startFakeMastodon();
-});
-
-after(() => {
-  fakeMastodon?.stop();
-});
+const fakeMastodon = useFakeMastodon({ pds: true });
 
 /** schedule saves a post as scheduled, due in `seconds`. */
 async function schedule(page, post, seconds) {

@@ -3,7 +3,7 @@
 // starts a post with it on that day (9:00, the client's time) and opens the
 // editor; another is picked up with the keyboard (Space), moved with the
 // arrows and dropped with Enter. In French and English.
-import { after, before, describe } from 'node:test';
+import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addDays,
@@ -14,7 +14,7 @@ import {
   goCall,
   makePNG,
   shoot,
-  startFakeMastodon,
+  useFakeMastodon,
   stepper,
   useBrowser,
   useScenario,
@@ -45,11 +45,7 @@ const UI = {
 
 const paris = (iso) => wallClock(iso, ZONE);
 
-let mastodon;
-before(async () => {
-  mastodon = await startFakeMastodon();
-});
-after(() => mastodon?.stop());
+const mastodon = useFakeMastodon();
 
 for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
