@@ -475,8 +475,13 @@ func (t *Txn) ScanKeysFrom(prefix, start []byte, fn func(key []byte) error) erro
 // ScanRange is Scan limited to the keys from start (included) to end
 // (excluded): a time window of a table whose keys carry a TimeKey. A nil
 // end means the end of prefix.
+//
+// Values are read as the walk reaches them, not prefetched: Badger
+// prefetches with one goroutine per item, which for small records (kept in
+// the LSM tree, see ValueThreshold) costs more than the read it hides: it
+// was a third of a month query (BenchmarkMonthQuery in package post).
 func (t *Txn) ScanRange(prefix, start, end []byte, fn func(key []byte, decode func(v any) error) error) error {
-	it := t.t.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
+	it := t.t.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	if bytes.Compare(start, prefix) < 0 {
 		start = prefix
@@ -506,6 +511,15 @@ func Encode(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
+// Unmarshaler is a value that reads its own stored JSON. Decode hands it
+// the payload instead of going through encoding/json, whose validation pass
+// and reflection are most of what a scan over many small records costs
+// (the calendar's month). It must accept and reject what json.Unmarshal
+// would, which the simple way to do is to fall back to it when unsure.
+type Unmarshaler interface {
+	UnmarshalStored(payload []byte) error
+}
+
 // Decode reads a value written by Encode into v.
 func Decode(b []byte, v any) error {
 	if len(b) == 0 {
@@ -513,6 +527,12 @@ func Decode(b []byte, v any) error {
 	}
 	if b[0] != FormatJSON {
 		return fmt.Errorf("%w: %d", ErrUnknownFormat, b[0])
+	}
+	if u, ok := v.(Unmarshaler); ok {
+		if err := u.UnmarshalStored(b[1:]); err != nil {
+			return fmt.Errorf("store: decode: %w", err)
+		}
+		return nil
 	}
 	if err := json.Unmarshal(b[1:], v); err != nil {
 		return fmt.Errorf("store: decode: %w", err)

@@ -61,6 +61,14 @@ describe('keepErrorObject', () => {
     expect(e.field).toBe('name');
   });
 
+  it('passes a result through without reading it', () => {
+    // As Go writes it: the result, then the error.
+    const ok = '{"result":[{"error":{"code":"x"}}],"error":null,"callbackid":"x-4"}';
+    expect(keepErrorObject(ok)).toBe(ok);
+    const err = '{"result":null,"error":{"code":"store.locked"},"callbackid":"x-5"}';
+    expect(toAppError(wailsReject(keepErrorObject(err))).code).toBe('store.locked');
+  });
+
   it('leaves results, string errors and non-JSON alone', () => {
     const ok = JSON.stringify({ callbackid: 'x-2', result: { error: 'not an error' } });
     expect(keepErrorObject(ok)).toBe(ok);

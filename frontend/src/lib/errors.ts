@@ -82,6 +82,10 @@ export function fieldKey(field: string): string {
  * this is a no-op once Go formats errors as JSON strings itself.
  */
 export function keepErrorObject(message: string): string {
+  // Go writes the result first and sets it only when there is no error: a
+  // message with a result is returned as is, unparsed (a month of the
+  // calendar is a few hundred kilobytes, and Wails parses it again).
+  if (message.startsWith('{"result":') && !message.startsWith('{"result":null')) return message;
   if (!message.includes('"error"')) return message;
   try {
     const m: unknown = JSON.parse(message);

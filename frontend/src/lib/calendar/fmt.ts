@@ -47,9 +47,21 @@ export function weekdayName(day: number, lang: string): string {
   return cap(dtf(l, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2027, 2, 28 + day, 12))), l);
 }
 
-/** dayNumber is the day of the month as the locale writes it. */
+const dayNumbers = new Map<string, string>();
+
+/**
+ * dayNumber is the day of the month as the locale writes it, remembered:
+ * a month's 42 cells ask again each time their posts change.
+ */
 export function dayNumber(key: DayKey, lang: string): string {
-  return dtf(intlLocale(lang), { day: 'numeric', timeZone: 'UTC' }).format(noonUTC(key));
+  const k = `${lang}|${key}`;
+  let s = dayNumbers.get(k);
+  if (s === undefined) {
+    s = dtf(intlLocale(lang), { day: 'numeric', timeZone: 'UTC' }).format(noonUTC(key));
+    if (dayNumbers.size > 5000) dayNumbers.clear();
+    dayNumbers.set(k, s);
+  }
+  return s;
 }
 
 /** dayLong is "mardi 30 mars" / "Tuesday 30 March". */

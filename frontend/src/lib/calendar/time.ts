@@ -108,10 +108,28 @@ export function parseKey(key: DayKey): { year: number; month: number; day: numbe
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
 }
 
+const keysByDay = new Map<number, DayKey>();
+
 /** dayKey is the civil day of `at` in `zone`. */
 export function dayKey(at: Date, zone: string): DayKey {
-  const w = wallParts(at, zone);
-  return keyOf(w.year, w.month, w.day);
+  // A month's thousand posts fall on some thirty days: on a day whose
+  // offset is known, go from the instant to its day number and remember
+  // each day's key, instead of taking the instant apart for every post.
+  const ms = at.getTime();
+  const off = Number.isFinite(ms) ? dayOffset(ms, zone) : null;
+  if (off === null) {
+    const w = wallParts(at, zone);
+    return keyOf(w.year, w.month, w.day);
+  }
+  const n = Math.floor((Math.floor(ms / 60_000) + off) / 1440);
+  let k = keysByDay.get(n);
+  if (k === undefined) {
+    const d = new Date(n * DAY);
+    k = keyOf(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+    if (keysByDay.size > 50_000) keysByDay.clear();
+    keysByDay.set(n, k);
+  }
+  return k;
 }
 
 /** minuteOfDay is the wall-clock time of `at` in `zone`, in minutes after midnight. */
