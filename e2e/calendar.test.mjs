@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   SHOTS,
+  atWallClock,
   browser,
   eventually,
   expectText,
@@ -22,6 +23,7 @@ import {
   stopBackend,
   useBrowser,
   stepper,
+  wallClock,
 } from './harness.mjs';
 
 useBrowser();
@@ -77,35 +79,8 @@ const UI = {
   },
 };
 
-/** The wall-clock day and time of an instant in Paris: ["2026-11-11", "18:00"]. */
-function paris(iso) {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: ZONE,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return [`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`];
-}
-
-/** The instant Paris shows `day` at `hhmm` (tries both offsets). */
-function atParis(day, hhmm) {
-  for (const off of [1, 2]) {
-    const [h, m] = hhmm.split(':').map(Number);
-    const [y, mo, d] = day.split('-').map(Number);
-    const iso = new Date(Date.UTC(y, mo - 1, d, h - off, m)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const [dd, tt] = paris(iso);
-    if (dd === day && tt === hhmm) return iso;
-  }
-  throw new Error(`no instant for ${day} ${hhmm}`);
-}
+const paris = (iso) => wallClock(iso, ZONE);
+const atParis = (day, hhmm) => atWallClock(day, hhmm, ZONE);
 
 /** This month in Paris, as "YYYY-MM". */
 function thisMonth() {
