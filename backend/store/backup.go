@@ -241,23 +241,17 @@ func autoReason(name string) string {
 	return parts[2]
 }
 
-// AutoBackups lists the automatic backups, newest first. Other backup files
-// in BackupDir (a user's own) are not listed, as they are not pruned.
+// AutoBackups lists the automatic backups, newest first: Backups without
+// the user's own.
 func (s *Store) AutoBackups() ([]BackupFile, error) {
-	matches, err := filepath.Glob(filepath.Join(s.BackupDir(), "auto-*"+BackupExt))
-	if err != nil {
-		return nil, err
-	}
+	all, err := s.Backups()
 	var out []BackupFile
-	for _, m := range matches {
-		fi, err := os.Stat(m)
-		if err != nil {
-			continue
+	for _, b := range all {
+		if !b.Manual {
+			out = append(out, b)
 		}
-		out = append(out, BackupFile{Path: m, Size: fi.Size(), ModTime: fi.ModTime()})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path > out[j].Path })
-	return out, nil
+	return out, err
 }
 
 // ReadBackupHeader reads and checks the header of a backup stream, leaving
