@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -232,13 +233,18 @@ func TestOfflineWaitsForTheNetwork(t *testing.T) {
 
 func TestVariantsAreIndependent(t *testing.T) {
 	r := newRig(t, t0)
-	bad := r.plan("bad", t0)
+	// Set before planning: the engine may publish as soon as a job is
+	// planned, and reads the fake's hook while doing so.
+	var badKey atomic.Value
+	badKey.Store("")
 	r.net.before = func(key string, _ int) error {
-		if key == bad.Key {
+		if key == badKey.Load().(string) {
 			return &network.StatusError{Status: 422, Reason: "too long", Err: network.ErrInvalidContent}
 		}
 		return nil
 	}
+	bad := r.plan("bad", t0)
+	badKey.Store(bad.Key)
 	// Same post, another variant on another network with no publisher.
 	other := bad
 	other.ID, other.Network, other.VariantID = "", network.Bluesky, "v2"

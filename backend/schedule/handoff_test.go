@@ -122,7 +122,7 @@ func TestHandOffMastodon(t *testing.T) {
 		Network: network.Mastodon, Due: t0.Add(3 * time.Hour), HandOff: true}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the second hand-off", func() bool { return len(held()) == 2 })
+	eventually(t, "the second hand-off", func() bool { return len(held()) == 2 && get("b").State == schedule.StateHandedOff })
 	if err := e.Unplan(ctx, "b"); err != nil {
 		t.Fatal(err)
 	}
