@@ -233,8 +233,9 @@ func TestOfflineWaitsForTheNetwork(t *testing.T) {
 
 func TestVariantsAreIndependent(t *testing.T) {
 	r := newRig(t, t0)
-	// Set before planning: the engine may publish as soon as a job is
-	// planned, and reads the fake's hook while doing so.
+	// All due in a minute, so every hook and key is in place before the
+	// engine sends anything.
+	due := t0.Add(time.Minute)
 	var badKey atomic.Value
 	badKey.Store("")
 	r.net.before = func(key string, _ int) error {
@@ -243,7 +244,7 @@ func TestVariantsAreIndependent(t *testing.T) {
 		}
 		return nil
 	}
-	bad := r.plan("bad", t0)
+	bad := r.plan("bad", due)
 	badKey.Store(bad.Key)
 	// Same post, another variant on another network with no publisher.
 	other := bad
@@ -252,8 +253,12 @@ func TestVariantsAreIndependent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := r.plan("good", t0)
+	good := r.plan("good", due)
+	r.clock.Advance(time.Minute)
 	waitIdle(t, r.e)
+	if got := r.job(bad.ID); got.State != StateFailed || got.Failure == nil || got.Failure.Code != CodeInvalidText {
+		t.Errorf("bad: %s %+v; want failed on its content", got.State, got.Failure)
+	}
 	if got := r.job(good.ID); got.State != StatePublished {
 		t.Errorf("good: %s", got.State)
 	}
@@ -303,10 +308,13 @@ func TestEditsAndCancel(t *testing.T) {
 
 func TestGonePostIsCancelled(t *testing.T) {
 	r := newRig(t, t0)
-	j := r.plan("a", t0)
+	// Due in a minute, not now: the engine must not have sent it before
+	// the post is deleted (under load it could, and the test raced).
+	j := r.plan("a", t0.Add(time.Minute))
 	r.content.mu.Lock()
 	delete(r.content.m, "a")
 	r.content.mu.Unlock()
+	r.clock.Advance(time.Minute)
 	waitIdle(t, r.e)
 	if got := r.job(j.ID); got.State != StateCancelled {
 		t.Errorf("state %s; want cancelled", got.State)
