@@ -75,6 +75,11 @@ type App struct {
 
 	close closeGuard
 
+	// Background token refresh (keepTokensFresh): how often it sweeps
+	// (tokenSweepEvery; tests shorten it) and how Shutdown stops it.
+	sweepEvery time.Duration
+	stopSweep  func()
+
 	// Publishing (app/schedule.go).
 	engine   *schedule.Engine
 	content  *publish.Content
@@ -99,7 +104,7 @@ func New(log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a := &App{log: log}
+	a := &App{log: log, sweepEvery: tokenSweepEvery}
 	a.Shell = &Shell{a: a}
 	a.Workspaces = &Workspaces{a: a}
 	a.Settings = &Settings{a: a}
@@ -144,21 +149,47 @@ func (a *App) Startup(ctx context.Context) {
 	}
 	close(starting) // the calls waiting in waitStarted go on
 	if err == nil {
-		go a.keepTokensFresh(ctx)
+		a.startTokenSweep(ctx)
 		a.startScheduler(ctx)
 	}
 	a.placeWindow(ctx)
 }
 
+// Token sweeps: every tokenSweepEvery, the tokens expiring within
+// tokenSweepWindow are refreshed.
+const (
+	tokenSweepEvery  = 15 * time.Minute
+	tokenSweepWindow = 45 * time.Minute
+)
+
+// startTokenSweep runs keepTokensFresh until Shutdown. Wails never cancels
+// the context it gives Startup, so the loop gets its own, which Shutdown
+// cancels and waits on before the store closes.
+func (a *App) startTokenSweep(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	a.mu.Lock()
+	every := a.sweepEvery
+	a.stopSweep = func() {
+		cancel()
+		<-done
+	}
+	a.mu.Unlock()
+	go func() {
+		defer close(done)
+		a.keepTokensFresh(ctx, every)
+	}()
+}
+
 // keepTokensFresh refreshes tokens ahead of their expiry while Relais
-// runs, so a post due tomorrow morning finds a working token. Wails
-// cancels ctx at shutdown.
-func (a *App) keepTokensFresh(ctx context.Context) {
-	t := time.NewTicker(15 * time.Minute)
+// runs, so a post due tomorrow morning finds a working token. It sweeps at
+// once, then every interval, until ctx ends.
+func (a *App) keepTokensFresh(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		if acc, err := a.accountSvc(); err == nil {
-			if changed, err := acc.Sweep(ctx, 45*time.Minute); err == nil && len(changed) > 0 {
+			if changed, err := acc.Sweep(ctx, tokenSweepWindow); err == nil && len(changed) > 0 {
 				a.emit("accounts:changed", "")
 			}
 		}
@@ -224,8 +255,15 @@ func (a *App) BeforeClose(ctx context.Context) bool {
 	return false
 }
 
-// Shutdown closes the store.
+// Shutdown stops the background work, then closes the store.
 func (a *App) Shutdown(context.Context) {
+	a.mu.Lock()
+	stopSweep := a.stopSweep
+	a.stopSweep = nil
+	a.mu.Unlock()
+	if stopSweep != nil {
+		stopSweep()
+	}
 	a.stopScheduler()
 	a.mu.Lock()
 	db := a.db

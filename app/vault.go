@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"math"
+	"strings"
 
 	"relais/backend/vault"
 )
@@ -92,8 +93,10 @@ func (f *Vault) Rotate(passphrase string) error {
 }
 
 // Recover starts a new key after the keyring lost the old one; the
-// accounts whose tokens are lost are marked for reconnection. It returns
-// how many secrets were lost.
+// accounts whose tokens are lost are marked for reconnection and the
+// developer apps whose client secrets are lost stop claiming one. It
+// returns how many sign-ins (account tokens) were lost: the number the UI
+// tells the user to reconnect.
 func (f *Vault) Recover() (int, error) {
 	v, err := f.a.vaultSvc()
 	if err != nil {
@@ -103,14 +106,20 @@ func (f *Vault) Recover() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	signIns := 0
+	for _, n := range lost {
+		if strings.HasPrefix(n, "token/") {
+			signIns++
+		}
+	}
 	if acc, err := f.a.accountSvc(); err == nil {
 		if err := acc.MarkTokensLost(f.a.context(), lost); err != nil {
-			return len(lost), err
+			return signIns, err
 		}
 	}
 	f.a.emit("vault:changed")
 	f.a.emit("accounts:changed", "")
-	return len(lost), nil
+	return signIns, nil
 }
 
 // waitSeconds is the wait a wrong passphrase imposes, for the UI.

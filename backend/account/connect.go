@@ -338,14 +338,20 @@ func (s *Service) MarkRevoked(ctx context.Context, id, why string) (Account, err
 	return a, err
 }
 
-// MarkTokensLost marks for reconnection the accounts whose secrets the
-// vault could not keep (vault.Recover's list).
+// MarkTokensLost records what the vault could not keep (vault.Recover's
+// list): the accounts whose tokens are gone are marked for reconnection,
+// and the developer apps whose client secrets are gone no longer claim
+// one, so Settings asks for it again instead of OAuth failing later.
 func (s *Service) MarkTokensLost(ctx context.Context, names []string) error {
 	for _, n := range names {
-		if !strings.HasPrefix(n, "token/") {
-			continue
+		var err error
+		switch {
+		case strings.HasPrefix(n, "token/"):
+			_, err = s.MarkRevoked(ctx, vault.IDFromName(n), "vault_recovered")
+		case strings.HasPrefix(n, "devapp/"):
+			err = s.markSecretLost(ctx, network.Name(vault.IDFromName(n)))
 		}
-		if _, err := s.MarkRevoked(ctx, vault.IDFromName(n), "vault_recovered"); err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}

@@ -66,7 +66,9 @@ func (s *Service) SetDevApp(ctx context.Context, n network.Name, clientID, secre
 	return d, err
 }
 
-// DevApps lists the configured developer apps.
+// DevApps lists the configured developer apps. HasSecret is checked
+// against the vault, so a secret lost without its record being updated
+// (a crash between vault.Recover and MarkTokensLost) is not claimed.
 func (s *Service) DevApps(ctx context.Context) ([]DevApp, error) {
 	var out []DevApp
 	err := s.db.View(ctx, func(t *store.Txn) error {
@@ -79,7 +81,36 @@ func (s *Service) DevApps(ctx context.Context) ([]DevApp, error) {
 			return nil
 		})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].HasSecret {
+			if out[i].HasSecret, err = s.vault.Has(ctx, devAppSecret(out[i].Network)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// markSecretLost records that a developer app's client secret is gone
+// (the vault was recovered with a new key): the record stays, without
+// HasSecret, so the user is asked for the secret again.
+func (s *Service) markSecretLost(ctx context.Context, n network.Name) error {
+	return s.db.Update(ctx, func(t *store.Txn) error {
+		var d DevApp
+		if err := t.Get(devAppKey(n), &d); errors.Is(err, store.ErrNotFound) {
+			return nil // the app was removed; only its secret was left
+		} else if err != nil {
+			return err
+		}
+		if !d.HasSecret {
+			return nil
+		}
+		d.HasSecret, d.UpdatedAt = false, s.now().UTC()
+		return t.Put(devAppKey(n), d)
+	})
 }
 
 // DeleteDevApp removes a developer app and its sealed secret.

@@ -112,8 +112,15 @@ func (v *Vault) rotateWith(ctx context.Context, passphrase string, addKey bool) 
 		return err
 	}
 	if cfg.Mode == ModePassphrase {
-		// Check the passphrase before touching anything.
-		if _, err := readKeyFile(v.keyFile, passphrase); err != nil {
+		// Check the passphrase before touching anything. A rotation the
+		// user asks for is a passphrase try like Unlock, with the same
+		// delay; resuming one inside the Unlock that just accepted the
+		// passphrase must not trip over a try made meanwhile.
+		check := v.tryPassphrase
+		if !addKey {
+			check = func(p string) (*keySet, error) { return readKeyFile(v.keyFile, p) }
+		}
+		if _, err := check(passphrase); err != nil {
 			return err
 		}
 	}

@@ -42,7 +42,8 @@
 //
 // A wrong passphrase returns ErrWrongPassphrase and changes nothing; each
 // further failure doubles the wait before the next try (ErrTooSoon), up to
-// 30 seconds.
+// 30 seconds. Unlock, ChangePassphrase and Rotate share that count and wait,
+// and take one try at a time, so no entry point guesses faster.
 package vault
 
 import (
@@ -138,6 +139,7 @@ type Vault struct {
 	kdf     KDFParams
 	now     func() time.Time
 
+	tryMu    sync.Mutex // one passphrase try at a time (tryPassphrase)
 	mu       sync.RWMutex
 	keys     *keySet // nil while locked
 	cfg      *config // nil until loaded
@@ -358,11 +360,35 @@ func (v *Vault) Unlock(ctx context.Context, passphrase string) error {
 	case ModeKeyring:
 		return v.openKeyring(ctx)
 	}
+	ks, err := v.tryPassphrase(passphrase)
+	if err != nil {
+		return err
+	}
+	v.mu.Lock()
+	v.keys = ks
+	v.mu.Unlock()
+	if len(ks.Keys) > 1 {
+		// An interrupted rotation: the key file must keep every key until
+		// the re-sealing is done; finish it now.
+		return v.rotateWith(ctx, passphrase, false)
+	}
+	return nil
+}
+
+// tryPassphrase unwraps the key file with passphrase under the
+// wrong-passphrase delay. Every entry point that takes the passphrase
+// (Unlock, ChangePassphrase, Rotate) goes through it, so none is a faster
+// way to guess: a wrong one counts as a failure and doubles the wait, and
+// tries are taken one at a time so parallel calls cannot all slip in
+// before the first failure is counted.
+func (v *Vault) tryPassphrase(passphrase string) (*keySet, error) {
+	v.tryMu.Lock()
+	defer v.tryMu.Unlock()
 	v.mu.Lock()
 	if now := v.now(); now.Before(v.nextTry) {
 		wait := v.nextTry.Sub(now)
 		v.mu.Unlock()
-		return &WaitError{Err: ErrTooSoon, Wait: wait}
+		return nil, &WaitError{Err: ErrTooSoon, Wait: wait}
 	}
 	v.mu.Unlock()
 	ks, err := readKeyFile(v.keyFile, passphrase)
@@ -373,20 +399,15 @@ func (v *Vault) Unlock(ctx context.Context, passphrase string) error {
 		wait = min(wait, 30*time.Second)
 		v.nextTry = v.now().Add(wait)
 		v.mu.Unlock()
-		return &WaitError{Err: ErrWrongPassphrase, Wait: wait}
+		return nil, &WaitError{Err: ErrWrongPassphrase, Wait: wait}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v.mu.Lock()
-	v.keys, v.failures, v.nextTry = ks, 0, time.Time{}
+	v.failures, v.nextTry = 0, time.Time{}
 	v.mu.Unlock()
-	if len(ks.Keys) > 1 {
-		// An interrupted rotation: the key file must keep every key until
-		// the re-sealing is done; finish it now.
-		return v.rotateWith(ctx, passphrase, false)
-	}
-	return nil
+	return ks, nil
 }
 
 // WaitError carries how long to wait before the next passphrase try.
@@ -414,7 +435,8 @@ func (v *Vault) Lock() {
 }
 
 // ChangePassphrase re-wraps the data key under a new passphrase. Secrets are
-// untouched: they stay sealed by the same data key.
+// untouched: they stay sealed by the same data key. A wrong old passphrase
+// counts as a failed try, with the same growing wait as Unlock.
 func (v *Vault) ChangePassphrase(ctx context.Context, old, new string) error {
 	cfg, err := v.loadConfig(ctx)
 	if err != nil {
@@ -426,7 +448,7 @@ func (v *Vault) ChangePassphrase(ctx context.Context, old, new string) error {
 	if len(new) < MinPassphrase {
 		return fmt.Errorf("%w (at least %d characters)", ErrWeakPassphrase, MinPassphrase)
 	}
-	ks, err := readKeyFile(v.keyFile, old)
+	ks, err := v.tryPassphrase(old)
 	if err != nil {
 		return err
 	}

@@ -174,6 +174,7 @@ func TestPassphraseMode(t *testing.T) {
 	if err := f.v.ChangePassphrase(ctx, "wrong passphrase", "new passphrase 123"); !errors.Is(err, ErrWrongPassphrase) {
 		t.Errorf("ChangePassphrase(wrong old) = %v", err)
 	}
+	f.clock = f.clock.Add(time.Minute) // the wrong old passphrase's wait
 	if err := f.v.ChangePassphrase(ctx, pass, "new passphrase 123"); err != nil {
 		t.Fatal(err)
 	}
