@@ -66,13 +66,38 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	call("Accounts.DevApps")(a.Accounts.DevApps())
 	call("Accounts.ConnectMastodon")(a.Accounts.ConnectMastodon(ws.ID, fake.URL))
 	call("Accounts.ConnectBluesky")(a.Accounts.ConnectBluesky(ws.ID, "http://127.0.0.1:1", "cafe.test", "APP-PASSWORD-1"))
+	// A successful Bluesky connect against the real server, when the test
+	// command runs one: its app password and session tokens are searched
+	// for too.
+	var bskySecrets []string
+	bskyID := ""
+	pds, withPDS := newPDSUser(t)
+	if withPDS {
+		got, err := a.Accounts.ConnectBluesky(ws.ID, pds.server, pds.handle, pds.appPassword)
+		call("Accounts.ConnectBluesky")(got, err)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("ConnectBluesky on the real server = %+v, %v", got, err)
+		}
+		bskyID = got[0].ID
+		tok := sealedToken(t, a, bskyID)
+		if tok.Access == "" || tok.Refresh == "" || tok.Password != pds.appPassword {
+			t.Fatalf("the sealed Bluesky token lacks its session or app password")
+		}
+		bskySecrets = append(bskySecrets, pds.appPassword, tok.Access, tok.Refresh)
+	}
 	call("Accounts.ConnectOAuth")(a.Accounts.ConnectOAuth(ws.ID, "linkedin"))
 	list, err := a.Accounts.List(ws.ID)
 	call("Accounts.List")(list, err)
-	if len(list) != 1 {
-		t.Fatalf("accounts = %+v; want the Mastodon one", list)
+	if want := map[bool]int{false: 1, true: 2}[withPDS]; len(list) != want || list[0].Network != "mastodon" {
+		t.Fatalf("accounts = %+v; want the Mastodon one first, %d in all", list, want)
 	}
 	call("Accounts.Reconnect")(a.Accounts.Reconnect(list[0].ID, ""))
+	if withPDS {
+		// A reconnect opens a new session: new tokens to search for.
+		call("Accounts.Reconnect")(a.Accounts.Reconnect(bskyID, pds.appPassword))
+		tok := sealedToken(t, a, bskyID)
+		bskySecrets = append(bskySecrets, tok.Access, tok.Refresh)
+	}
 	a.Accounts.CancelConnect()
 	called["Accounts.CancelConnect"] = true
 	none("Vault.Rotate", a.Vault.Rotate(""))
@@ -81,6 +106,7 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	none("Vault.Lock", a.Vault.Lock())
 	none("Vault.Unlock", a.Vault.Unlock("wrong"))
 	call("Accounts.List")(a.Accounts.List(ws.ID))
+	call("Accounts.Attention")(a.Accounts.Attention())
 	call("Shell.Info")(a.Shell.Info(), nil)
 	call("Settings.Backups")(a.Settings.Backups())
 	call("Settings.BackupNow")(a.Settings.BackupNow())
@@ -92,6 +118,9 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	callSchedule(t, a, ws.ID, list[0].ID, call, none) // schedule_test.go: a real publish with the token
 	boardSecrets := callBoards(t, a, ws.ID, call)     // boards_test.go: a Pinterest account's boards, with its token
 	call("Accounts.Disconnect")(a.Accounts.Disconnect(list[0].ID))
+	if withPDS {
+		call("Accounts.Disconnect")(a.Accounts.Disconnect(bskyID)) // revokes the session at the server
+	}
 	none("Accounts.DeleteDevApp", a.Accounts.DeleteDevApp("x"))
 	callLibrary(t, a, ws.ID, call, none) // library_test.go
 
@@ -119,6 +148,7 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	blob = append(blob, logs.Bytes()...)
 	blob = append(blob, strings.Join(events, "\n")...)
 	secrets := append([]string{"DEVAPP-SECRET-x", "APP-PASSWORD-1", "a passphrase long enough", "access-code-", "secret-of-client-"}, boardSecrets...)
+	secrets = append(secrets, bskySecrets...)
 	for _, s := range secrets {
 		if bytes.Contains(blob, []byte(s)) {
 			t.Errorf("%q reached the frontend, an event or a log", s)

@@ -95,11 +95,18 @@ const UI = {
     port: 'Port de redirection',
     save: 'Enregistrer',
     secretSaved: 'Secret enregistré',
+    noSecret: 'Sans secret',
     secretKeep: /Un secret est enregistré\. Laissez vide pour le garder/,
     cancel: 'Annuler',
     rotate: 'Renouveler la clé…',
     rotateSubmit: 'Renouveler la clé',
     rotated: 'Clé de chiffrement renouvelée.',
+    navLabel: 'Navigation principale',
+    overviewNav: 'Tous les clients',
+    attentionTitle: 'Demande votre attention',
+    revokedReason: 'Accès révoqué — à reconnecter',
+    toReconnect: '1\u00a0compte à reconnecter',
+    openAccounts: (n) => `Ouvrir les comptes de ${n}`,
   },
   en: {
     locale: 'en-US',
@@ -155,11 +162,18 @@ const UI = {
     port: 'Redirect port',
     save: 'Save',
     secretSaved: 'Secret saved',
+    noSecret: 'No secret',
     secretKeep: /A secret is saved\. Leave empty to keep it/,
     cancel: 'Cancel',
     rotate: 'Renew the key…',
     rotateSubmit: 'Renew the key',
     rotated: 'Encryption key renewed.',
+    navLabel: 'Main',
+    overviewNav: 'All clients',
+    attentionTitle: 'Needs your attention',
+    revokedReason: 'Access revoked — reconnect',
+    toReconnect: '1 account to reconnect',
+    openAccounts: (n) => `Open the accounts of ${n}`,
   },
 };
 
@@ -525,6 +539,8 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       assert.deepEqual([st.mode, st.locked], ['keyring', false]);
       await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodon.url);
       await expectText(row('cafe'), L.connected);
+      // The agency's X app, its client secret sealed under this key too.
+      await goCall(page, 'Accounts', 'SetDevApp', 'x', 'relais-agency-x', 'X-SECRET-lost-with-the-key', 0);
     });
 
     step('a new keyring without the key: Relais says so, a new key marks the account for reconnection', async () => {
@@ -550,6 +566,103 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectText(page.getByRole('status'), L.reconnected(handle));
       await page.getByRole('navigation').getByRole('button', { name: L.settings, exact: true }).click();
       await expectText(main().getByRole('region', { name: L.vaultTitle }).locator('[data-vault-mode]'), L.modeKeyring);
+      // The X app's client secret went with the old key: Settings no
+      // longer says one is saved, and asks for it again.
+      const dev = main().getByRole('region', { name: L.devApps });
+      await dev.scrollIntoViewIfNeeded();
+      await expectText(dev.getByRole('row', { name: /X/ }).first(), L.noSecret);
+      assert.deepEqual(await goCall(page, 'Accounts', 'DevApps'), [{ network: 'x', clientId: 'relais-agency-x', port: 0, hasSecret: false }]);
+      await shoot(page, lang, 'acc-11-devapp-secret-lost');
+    });
+  });
+}
+
+// ---------- reminders across clients: the sidebar and the overview
+
+for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
+  const L = UI[lang];
+
+  describe(`accounts needing attention, seen from every client, in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
+    // The fake instance revokes its tokens (POST /_test/revoke, as a user
+    // removing Relais from the account's apps); the next publication is
+    // refused and marks the account. Runs after the scenarios above: the
+    // revocation hits every token the instance gave so far.
+    const S = useScenario({
+      tag: `attention-${lang}`,
+      locale: L.locale,
+      colorScheme: 'light',
+      viewport: { width: 1200, height: 780 },
+      env: { RELAIS_DEV_BROWSER: 'get' },
+    });
+    let page;
+    let cafe;
+    let mast;
+    const main = () => page.locator('main');
+    const sidebar = () => page.getByRole('navigation', { name: L.navLabel });
+    const section = () => main().getByRole('region', { name: L.attentionTitle });
+    const step = stepper(`${lang}-attention`, () => page);
+
+    before(() => {
+      page = S.page;
+    });
+
+    step('two clients whose accounts work: no badge, no attention list', async () => {
+      await goCall(page, 'Vault', 'SetUpPassphrase', `attention passphrase ${lang}`);
+      cafe = await goCall(page, 'Workspaces', 'Create', { name: 'Café Lumière', color: '#c2410c', timezone: 'Europe/Paris', language: lang });
+      const atelier = await goCall(page, 'Workspaces', 'Create', { name: 'Atelier Nord', color: '#0e7490', timezone: 'Europe/Paris', language: lang });
+      [mast] = await goCall(page, 'Accounts', 'ConnectMastodon', cafe.id, fakeMastodon.url);
+      const bsky = await blueskyAccount('attn');
+      await goCall(page, 'Accounts', 'ConnectBluesky', atelier.id, PDS, bsky.handle, bsky.appPassword);
+      assert.deepEqual(await goCall(page, 'Accounts', 'Attention'), []);
+      await page.reload();
+      await appReady(page);
+      await expectVisible(sidebar().getByRole('button', { name: 'Atelier Nord', exact: true }), 'Atelier Nord, without a badge');
+      await expectVisible(sidebar().getByRole('button', { name: 'Café Lumière', exact: true }), 'Café Lumière, without a badge');
+      assert.equal(await sidebar().getByRole('img').count(), 0, 'no badge in the sidebar');
+      assert.equal(await section().count(), 0, 'no attention list on the overview');
+    });
+
+    step('a token revoked at the network: the sidebar badge and the overview list say so, without a reload', async () => {
+      await fetch(`${fakeMastodon.url}/_test/revoke`, { method: 'POST' });
+      const post = await goCall(page, 'Posts', 'Create', cafe.id, { text: 'Fermé lundi', due: '', status: 'draft', accountIds: [mast.id], assetIds: [] });
+      await goCall(page, 'Posts', 'Save', { ...post, due: new Date(Date.now() + 3000).toISOString(), status: 'scheduled' });
+      const [attn] = await eventually(async () => {
+        const list = await goCall(page, 'Accounts', 'Attention');
+        return list.length === 1 ? list : false;
+      }, 'the refused publication marking the account', 60_000);
+      assert.deepEqual([attn.id, attn.workspaceId, attn.state], [mast.id, cafe.id, 'needs_reconnect']);
+      // The sidebar: the badge names the reason, and so the client's button.
+      const badge = sidebar().getByRole('img', { name: L.toReconnect, exact: true });
+      await expectVisible(badge, 'the badge on Café Lumière');
+      await expectText(badge, '1');
+      await expectVisible(sidebar().getByRole('button', { name: L.toReconnect }), 'the reason in the client button’s name');
+      await expectText(sidebar().getByRole('button', { name: L.toReconnect }), 'Café Lumière');
+      await expectVisible(sidebar().getByRole('button', { name: 'Atelier Nord', exact: true }), 'Atelier Nord still without a badge');
+      // The overview: one line, client, network, handle and reason.
+      await expectVisible(section(), 'the attention list');
+      const items = section().getByRole('listitem');
+      await eventually(async () => (await items.count()) === 1, 'one account listed');
+      for (const want of ['Café Lumière', 'Mastodon', attn.handle, L.revokedReason]) await expectText(items.first(), want);
+      await shoot(page, lang, 'acc-11-attention-overview');
+    });
+
+    step('its button opens the client’s Accounts tab, where one click reconnects and the reminders go', async () => {
+      await section().getByRole('button', { name: L.openAccounts('Café Lumière') }).click();
+      await expectText(page.getByRole('heading', { level: 1 }), 'Café Lumière');
+      await eventually(
+        async () => (await main().getByRole('navigation').getByRole('button', { name: L.tab, exact: true }).getAttribute('aria-current')) === 'page',
+        'the Accounts tab',
+      );
+      const row = main().getByRole('list', { name: L.list }).getByRole('listitem').filter({ hasText: mast.handle });
+      await expectText(row, L.needsReconnect);
+      await shoot(page, lang, 'acc-12-attention-accounts-tab');
+      await row.getByRole('button', { name: L.reconnectNamed(mast.handle) }).click();
+      await expectText(row, L.connected);
+      await expectHidden(sidebar().getByRole('img', { name: L.toReconnect }), 'the badge once reconnected');
+      await sidebar().getByRole('button', { name: L.overviewNav, exact: true }).click();
+      await expectVisible(main().getByRole('heading', { level: 1 }), 'the overview');
+      assert.equal(await section().count(), 0, 'nothing needs attention any more');
+      assert.deepEqual(S.pageErrors, []);
     });
   });
 }

@@ -543,5 +543,32 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       assert.ok(backups.some((f) => f.includes('before-delete')), `a before-delete backup in ${backups}`);
       assert.deepEqual(S.pageErrors.map((e) => e.message), [], 'no script errors on the page');
     });
+
+    step('forty clients: the overview and the sidebar show a screenful, and more as the user scrolls', async () => {
+      for (let i = 1; i <= 40; i++) await goCall(page, 'Workspaces', 'Create', { name: `Client ${String(i).padStart(2, '0')}` });
+      await nav().getByRole('button', { name: L.allClients }).click();
+      await expectText(h1(), L.allClients);
+      const cards = main().getByRole('list', { name: L.allClients }).getByRole('listitem');
+      await expectVisible(cards.first(), 'the first card');
+      const first = await cards.count();
+      assert.ok(first >= 12 && first < 41, `${first} cards rendered at first; want a screenful, not all 41`);
+      assert.equal(await cards.first().getAttribute('aria-setsize'), '41', 'each card tells its place among all 41');
+      await expectHidden(main().getByRole('button', { name: 'Client 40' }), 'the last card before scrolling');
+      // Scrolling with the wheel, as a person does, brings the rest.
+      await main().hover();
+      for (let i = 0; i < 30 && !(await main().getByRole('button', { name: 'Client 40' }).isVisible()); i++) {
+        await page.mouse.wheel(0, 800);
+        await page.waitForTimeout(100);
+      }
+      await expectVisible(main().getByRole('button', { name: 'Client 40' }), 'the last card after scrolling');
+      assert.equal(await cards.count(), 41);
+      // A client far down the list, opened from the overview, is shown as
+      // the current one in the sidebar even before the sidebar is scrolled.
+      await main().getByRole('button', { name: 'Client 40' }).click();
+      await expectText(h1(), 'Client 40');
+      assert.equal(await nav().getByRole('button', { name: 'Client 40' }).getAttribute('aria-current'), 'page');
+      await shoot(page, lang, '08-forty-clients');
+      assert.deepEqual(S.pageErrors.map((e) => e.message), [], 'no script errors on the page');
+    });
   });
 }

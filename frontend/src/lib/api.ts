@@ -226,6 +226,9 @@ export const api = {
     call(async () => ((await Accounts.Networks()) ?? []).map((n) => toNetworkInfo(raw(n)))),
   accounts: (workspaceId: string): Promise<Account[]> =>
     call(async () => ((await Accounts.List(workspaceId)) ?? []).map((a) => toAccount(raw(a)))),
+  /** accountsAttention lists, across every client, the accounts to reconnect or expiring soon, most urgent first. */
+  accountsAttention: (): Promise<Account[]> =>
+    call(async () => ((await Accounts.Attention()) ?? []).map((a) => toAccount(raw(a)))),
   connectMastodon: (workspaceId: string, server: string): Promise<Account[]> =>
     call(async () => ((await Accounts.ConnectMastodon(workspaceId, server)) ?? []).map((a) => toAccount(raw(a)))),
   /** connectBluesky signs in with an app password; server "" is the main Bluesky service. */

@@ -22,12 +22,6 @@ export const app = $state({
   mac: false,
   view: { name: 'overview' } as View,
   newClientOpen: false,
-  /**
-   * How many clients long lists show: a few for the first frame, then all
-   * (set once the first screen is painted), so start-up lays out only what
-   * is on screen.
-   */
-  listLimit: 16,
   /** Bumped every minute so clocks on screen move. */
   now: new Date(),
 });

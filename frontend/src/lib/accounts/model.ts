@@ -184,3 +184,81 @@ export function sortAccounts(list: Account[], order: string[]): Account[] {
 export function normHandle(h: string): string {
   return h.trim().replace(/^@+/, '');
 }
+
+// ---------- accounts that need the user (sidebar badges, overview list)
+
+/**
+ * Why an account needs the user: "revoked", the network refused its
+ * sign-in; "expired", past the date it had to be reconnected by; "lost",
+ * its sign-in went with the keyring's key (vault recovery); "expiring",
+ * to reconnect within the reminder window (account.ReminderDays in Go).
+ */
+export type AttentionReason = 'revoked' | 'expired' | 'lost' | 'expiring';
+
+/**
+ * attentionReason reads why an account needs the user from the state Go
+ * computed (the one the Accounts tab shows), or null when it needs
+ * nothing. A locked vault is not a reason: the Accounts tab asks to unlock.
+ */
+export function attentionReason(a: Account, now: Date): AttentionReason | null {
+  if (a.state === 'expiring') return 'expiring';
+  if (a.state !== 'needs_reconnect') return null;
+  if (a.problem === 'vault_recovered') return 'lost';
+  const by = Date.parse(a.reconnectBy);
+  if ((!Number.isNaN(by) && by <= now.getTime()) || /expired/i.test(a.problem)) return 'expired';
+  return 'revoked';
+}
+
+/** The little of a workspace the attention list needs. */
+export interface AttentionClient {
+  id: string;
+  name: string;
+  archived: boolean;
+}
+
+export interface AttentionItem<W extends AttentionClient = AttentionClient> {
+  account: Account;
+  client: W;
+  reason: AttentionReason;
+}
+
+/**
+ * attentionItems pairs each account needing the user with its client,
+ * leaving out archived or unknown clients: those to reconnect first, then
+ * the soonest to expire, then by client name and handle.
+ */
+export function attentionItems<W extends AttentionClient>(accounts: Account[], clients: W[], now: Date): AttentionItem<W>[] {
+  const byId = new Map(clients.filter((c) => !c.archived).map((c) => [c.id, c]));
+  const out: AttentionItem<W>[] = [];
+  for (const account of accounts) {
+    const client = byId.get(account.workspaceId);
+    const reason = client ? attentionReason(account, now) : null;
+    if (client && reason) out.push({ account, client, reason });
+  }
+  const urgency = (i: AttentionItem<W>) => (i.reason === 'expiring' ? 1 : 0);
+  return out.sort(
+    (x, y) =>
+      urgency(x) - urgency(y) ||
+      (urgency(x) ? x.account.daysLeft - y.account.daysLeft : 0) ||
+      x.client.name.localeCompare(y.client.name) ||
+      x.account.handle.localeCompare(y.account.handle),
+  );
+}
+
+/** What a client's badge says: how many accounts, and whether to reconnect, soon to expire, or both. */
+export interface AttentionSummary {
+  count: number;
+  kind: 'reconnect' | 'expiring' | 'mixed';
+}
+
+/** attentionByClient sums the attention items per client id. */
+export function attentionByClient(items: AttentionItem[]): Map<string, AttentionSummary> {
+  const out = new Map<string, AttentionSummary>();
+  for (const i of items) {
+    const kind = i.reason === 'expiring' ? 'expiring' : 'reconnect';
+    const s = out.get(i.client.id);
+    if (!s) out.set(i.client.id, { count: 1, kind });
+    else out.set(i.client.id, { count: s.count + 1, kind: s.kind === kind ? kind : 'mixed' });
+  }
+  return out;
+}
