@@ -29,6 +29,10 @@ type Library struct {
 	pickFolder func() (string, error)
 }
 
+// devFolderDialog replaces the native folder dialog of Export in dev
+// builds that ask for it (devfolder_dev.go); nil otherwise.
+var devFolderDialog func() (string, error)
+
 // errImportNotFound is returned by CancelImport for an unknown import id.
 var errImportNotFound = errors.New("app: no such import")
 
@@ -80,11 +84,15 @@ type FileData struct {
 
 // ImportProgress is the payload of the library:import-progress event.
 type ImportProgress struct {
-	ImportID   string          `json:"importId"`
-	Total      int             `json:"total"`
-	Done       int             `json:"done"`
-	Imported   int             `json:"imported"`
-	Duplicates int             `json:"duplicates"`
+	ImportID   string `json:"importId"`
+	Total      int    `json:"total"`
+	Done       int    `json:"done"`
+	Imported   int    `json:"imported"`
+	Duplicates int    `json:"duplicates"`
+	// Shared counts the visuals added whose file another client's library
+	// already had (stored once); SharedWith names those clients.
+	Shared     int             `json:"shared"`
+	SharedWith []string        `json:"sharedWith"`
 	Failed     []ImportFailure `json:"failed"`
 	Finished   bool            `json:"finished"`
 	Cancelled  bool            `json:"cancelled"`
@@ -283,9 +291,11 @@ func (f *Library) start(lib *library.Library, workspaceID string, files []librar
 		pre = append(pre, toFailure(fl))
 	}
 	total := len(files) + len(failed)
+	names := map[string]string{} // workspace id → name, asked once (emit never runs concurrently)
 	emit := func(p library.Progress, finished, cancelled bool) {
 		ev := ImportProgress{ImportID: id, Total: total, Done: p.Done + len(failed), Imported: p.Imported,
-			Duplicates: p.Duplicates, Failed: append([]ImportFailure{}, pre...), Finished: finished, Cancelled: cancelled}
+			Duplicates: p.Duplicates, Shared: p.Shared, SharedWith: f.clientNames(names, p.SharedWith),
+			Failed: append([]ImportFailure{}, pre...), Finished: finished, Cancelled: cancelled}
 		for _, fl := range p.Failed {
 			ev.Failed = append(ev.Failed, toFailure(fl))
 		}
@@ -317,6 +327,27 @@ func (f *Library) start(lib *library.Library, workspaceID string, files []librar
 		emit(final, true, cancelled)
 	}()
 	return id
+}
+
+// clientNames turns workspace ids into the clients' names, remembered in
+// cache; a workspace deleted meanwhile is left out.
+func (f *Library) clientNames(cache map[string]string, ids []string) []string {
+	out := []string{}
+	for _, id := range ids {
+		name, ok := cache[id]
+		if !ok {
+			if ws, _, _, err := f.a.services(); err == nil {
+				if w, err := ws.Get(f.ctx(), id); err == nil {
+					name = w.Name
+				}
+			}
+			cache[id] = name
+		}
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func toFailure(fl library.Failure) ImportFailure {
@@ -475,8 +506,9 @@ func (f *Library) Renditions(assetID string, background string) ([]Rendition, er
 }
 
 // SetCrop sets a hand-made crop for one preset (nil: back to the focal
-// point) and returns the new rendition.
-func (f *Library) SetCrop(assetID, presetID string, crop *CropRect) (Rendition, error) {
+// point) and returns the new rendition, made on background as Renditions
+// does, so the card the cropper returns to shows what the preview showed.
+func (f *Library) SetCrop(assetID, presetID string, crop *CropRect, background string) (Rendition, error) {
 	lib, err := f.a.librarySvc()
 	if err != nil {
 		return Rendition{}, err
@@ -489,22 +521,27 @@ func (f *Library) SetCrop(assetID, presetID string, crop *CropRect) (Rendition, 
 	if _, err := lib.SetCrop(f.ctx(), assetID, presetID, r); err != nil {
 		return Rendition{}, err
 	}
-	rs, err := lib.Renditions(f.ctx(), assetID, []string{presetID}, "")
+	rs, err := lib.Renditions(f.ctx(), assetID, []string{presetID}, background)
 	if err != nil {
 		return Rendition{}, err
 	}
-	return toRendition(assetID, "", rs[0]), nil
+	return toRendition(assetID, background, rs[0]), nil
 }
 
 // Export writes renditions of visuals for presets (none = all) to folder;
-// with folder "", the system's folder dialog asks first.
-func (f *Library) Export(assetIDs []string, presetIDs []string, folder string) (ExportResult, error) {
+// with folder "", the system's folder dialog asks first. background is the
+// one the preview used ("#rrggbb" for transparent pictures, "" white): what
+// is exported is what was shown.
+func (f *Library) Export(assetIDs []string, presetIDs []string, folder, background string) (ExportResult, error) {
 	lib, err := f.a.librarySvc()
 	if err != nil {
 		return ExportResult{}, err
 	}
 	if folder == "" {
 		pick := f.pickFolder
+		if pick == nil {
+			pick = devFolderDialog
+		}
 		if pick == nil {
 			pick = func() (string, error) {
 				return runtime.OpenDirectoryDialog(f.a.context(), runtime.OpenDialogOptions{Title: "Relais", CanCreateDirectories: true})
@@ -514,7 +551,7 @@ func (f *Library) Export(assetIDs []string, presetIDs []string, folder string) (
 			return ExportResult{}, err
 		}
 	}
-	n, err := lib.Export(f.ctx(), assetIDs, presetIDs, folder, "")
+	n, err := lib.Export(f.ctx(), assetIDs, presetIDs, folder, background)
 	if err != nil {
 		return ExportResult{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,6 +115,16 @@ func TestLibraryFacade(t *testing.T) {
 	if p := log.waitImport(t, id); p.Duplicates != 1 || p.Imported != 0 || len(p.Failed) != 1 || p.Failed[0].Code != "app.badFile" {
 		t.Errorf("paste progress = %+v; want one duplicate and one bad file", p)
 	}
+	// The same bytes for another client: a new visual, the file stored
+	// once, and the import says whose library already had it.
+	other, err := a.Workspaces.Create(workspace.Settings{Name: "Fromagerie Lait Cru"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ = f.ImportFiles(other.ID, []FileData{pasted})
+	if p := log.waitImport(t, id); p.Imported != 1 || p.Duplicates != 0 || p.Shared != 1 || len(p.SharedWith) != 1 || p.SharedWith[0] != "Boulangerie Fournil" {
+		t.Errorf("import for another client = %+v; want 1 imported, shared with Boulangerie Fournil", p)
+	}
 	if _, err := f.ImportPaths("no-such-workspace", []string{dir}); toUIError(err).Code != "workspace.notFound" {
 		t.Errorf("import into unknown workspace = %v", err)
 	}
@@ -183,22 +194,22 @@ func TestLibraryFacade(t *testing.T) {
 	if rec := get("/library/thumb/nope"); rec.Code != 404 {
 		t.Errorf("unknown thumb = %d", rec.Code)
 	}
-	r, err := f.SetCrop(pain.ID, "instagram-square", &CropRect{X: 0, Y: 100, W: 300, H: 300})
+	r, err := f.SetCrop(pain.ID, "instagram-square", &CropRect{X: 0, Y: 100, W: 300, H: 300}, "")
 	if err != nil || !r.Manual || r.Crop != (CropRect{0, 100, 300, 300}) || r.URL == rs[1].URL {
 		t.Errorf("SetCrop = %+v, %v", r, err)
 	}
-	r, err = f.SetCrop(pain.ID, "instagram-square", nil)
+	r, err = f.SetCrop(pain.ID, "instagram-square", nil, "")
 	if err != nil || r.Manual {
 		t.Errorf("SetCrop(nil) = %+v, %v", r, err)
 	}
 
 	// Export: dialog cancelled, then a folder.
 	f.pickFolder = func() (string, error) { return "", nil }
-	if res, err := f.Export([]string{pain.ID}, nil, ""); err != nil || res.Folder != "" {
+	if res, err := f.Export([]string{pain.ID}, nil, "", ""); err != nil || res.Folder != "" {
 		t.Errorf("cancelled export = %+v, %v", res, err)
 	}
 	out := t.TempDir()
-	res, err := f.Export([]string{pain.ID}, []string{"x", "linkedin"}, out)
+	res, err := f.Export([]string{pain.ID}, []string{"x", "linkedin"}, out, "")
 	if err != nil || res.Files != 2 || res.Folder != out {
 		t.Errorf("Export = %+v, %v", res, err)
 	}
@@ -312,8 +323,8 @@ func callLibrary(t *testing.T, a *App, ws string, call func(string) func(any, er
 	call("Library.Tags")(a.Library.Tags(ws))
 	call("Library.Presets")(a.Library.Presets(), nil)
 	call("Library.Renditions")(a.Library.Renditions(asset, "#ffffff"))
-	call("Library.SetCrop")(a.Library.SetCrop(asset, "x", nil))
-	call("Library.Export")(a.Library.Export([]string{asset}, []string{"x"}, t.TempDir()))
+	call("Library.SetCrop")(a.Library.SetCrop(asset, "x", nil, ""))
+	call("Library.Export")(a.Library.Export([]string{asset}, []string{"x"}, t.TempDir(), ""))
 	none("Library.Delete", a.Library.Delete([]string{asset}, true))
 	call("Library.CollectGarbage")(a.Library.CollectGarbage())
 }
@@ -340,4 +351,89 @@ func TestDeletedWorkspaceLosesItsVisuals(t *testing.T) {
 	if page.Total != 1 || page.Assets[0].WorkspaceID != other.ID {
 		t.Errorf("after deleting a client, the library holds %+v", page.Assets)
 	}
+}
+
+// A transparent logo previewed on the brand colour is exported, and shown
+// after a crop, on that colour, not on white.
+func TestLibraryExportAndCropKeepPreviewBackground(t *testing.T) {
+	a, log, ws := libTestApp(t)
+	f := a.Library
+	// 400×200, transparent but for an opaque red square in the middle.
+	m := image.NewNRGBA(image.Rect(0, 0, 400, 200))
+	for y := 80; y < 120; y++ {
+		for x := 180; x < 220; x++ {
+			m.SetNRGBA(x, y, color.NRGBA{220, 0, 0, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.ImportFiles(ws, []FileData{{Name: "logo.png", Data: base64.StdEncoding.EncodeToString(b.Bytes())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := log.waitImport(t, id); p.Imported != 1 {
+		t.Fatalf("import = %+v", p)
+	}
+	page, _ := f.Search(LibraryQuery{WorkspaceID: ws})
+	logo := page.Assets[0]
+	const brand = "#2040c0"
+	want := color.NRGBA{0x20, 0x40, 0xc0, 255}
+	corner := func(t *testing.T, what string, data []byte) {
+		t.Helper()
+		img, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		r, g, bl, _ := img.At(3, 3).RGBA()
+		got := color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
+		if d := max(absDiff(got.R, want.R), absDiff(got.G, want.G), absDiff(got.B, want.B)); d > 8 {
+			t.Errorf("%s: transparent corner is %v; want the brand colour %v", what, got, want)
+		}
+	}
+	preview, err := f.Renditions(logo.ID, brand)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out := t.TempDir()
+	res, err := f.Export([]string{logo.ID}, []string{"x"}, out, brand)
+	if err != nil || res.Files != 1 {
+		t.Fatalf("Export = %+v, %v", res, err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "logo-x.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	corner(t, "exported file", data)
+
+	// The crop's reply is the rendition on the same background: its URL
+	// carries the colour and serves brand-coloured pixels.
+	r, err := f.SetCrop(logo.ID, "instagram-square", &CropRect{X: 0, Y: 0, W: 200, H: 200}, brand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before string
+	for _, p := range preview {
+		if p.PresetID == "instagram-square" {
+			before = p.URL
+		}
+	}
+	if r.URL == before || !strings.Contains(r.URL, "bg=2040c0") {
+		t.Errorf("crop reply URL %q; want a new URL on the brand colour (preview was %q)", r.URL, before)
+	}
+	rec := httptest.NewRecorder()
+	a.AssetHandler().ServeHTTP(rec, httptest.NewRequest("GET", r.URL, nil))
+	if rec.Code != 200 {
+		t.Fatalf("GET %s = %d", r.URL, rec.Code)
+	}
+	corner(t, "cropped rendition", rec.Body.Bytes())
+}
+
+func absDiff(a, b uint8) uint8 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }

@@ -2,8 +2,11 @@
 // backend, in French then in English. A folder of real pictures (made here
 // with ImageMagick and the harness's PNG encoder), one of them corrupt and
 // one a copy of another, goes in through the file input the browser
-// allows; then tagging, search, the focal point, one crop by hand, and an
-// export checked on disk.
+// allows; then tagging, search, the focal point, one crop by hand, exports
+// (one visual, and a selection through the export dialog) checked on disk,
+// the delete of a visual a scheduled post uses, and a cancelled import.
+// The dev build answers the export's folder dialog with
+// RELAIS_DEV_FOLDER_DIR.
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -17,13 +20,17 @@ import {
   expectVisible,
   goCall,
   makePNG,
+  pngChunk,
   shoot,
   useBrowser,
   useScenario,
   stepper,
+  useFakeMastodon,
 } from './harness.mjs';
 
 useBrowser();
+// A scheduled post needs an account: a fake Mastodon instance gives one.
+const fakeMastodon = useFakeMastodon();
 
 const UI = {
   fr: {
@@ -72,6 +79,22 @@ const UI = {
     altText: 'Une terrasse au soleil',
     tagWord: 'terrasse',
     bulkWord: 'été',
+    thisClient: 'Ce client',
+    cancelImport: 'Annuler l’import',
+    cancelledTitle: 'Import annulé',
+    exportMenu: 'Exporter…',
+    exportTitle: 'Exporter 3\u00a0visuels',
+    presetsNone: 'Aucune',
+    background: 'Fond des zones transparentes',
+    brand: 'Couleur de marque #c2410c',
+    chooseFolder: 'Choisir un dossier…',
+    exported: '3\u00a0fichiers exportés dans',
+    inUseTitle: 'Certains de ces visuels sont dans des publications programmées',
+    postText: 'Nouvelle carte d’été en terrasse',
+    scheduledFor: 'programmée le',
+    cancel: 'Annuler',
+    passphrase: 'une phrase de passe assez longue',
+    shared: '1\u00a0était déjà dans la médiathèque de Café Lumière\u00a0: son fichier n’est stocké qu’une fois',
   },
   en: {
     locale: 'en-US',
@@ -119,6 +142,22 @@ const UI = {
     altText: 'A sunny terrace',
     tagWord: 'terrace',
     bulkWord: 'summer',
+    thisClient: 'This client',
+    cancelImport: 'Cancel import',
+    cancelledTitle: 'Import cancelled',
+    exportMenu: 'Export…',
+    exportTitle: 'Export 3 visuals',
+    presetsNone: 'None',
+    background: 'Background for transparent areas',
+    brand: 'Brand colour #c2410c',
+    chooseFolder: 'Choose a folder…',
+    exported: '3 files exported to',
+    inUseTitle: 'Some of these visuals are in scheduled posts',
+    postText: 'New summer menu on the terrace',
+    scheduledFor: 'scheduled for',
+    cancel: 'Cancel',
+    passphrase: 'a passphrase that is long enough',
+    shared: '1 was already in the library of Café Lumière: its file is stored once',
   },
 };
 
@@ -141,7 +180,18 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
   const L = UI[lang];
 
   describe(`Library in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
-    const S = useScenario({ tag: `library-${lang}`, locale: L.locale, colorScheme: 'light', viewport: { width: 1280, height: 820 } });
+    // The folder the export dialog "picks" (made when the backend starts).
+    let folderDir;
+    const S = useScenario({
+      tag: `library-${lang}`,
+      locale: L.locale,
+      colorScheme: 'light',
+      viewport: { width: 1280, height: 820 },
+      env: () => ({
+        RELAIS_DEV_BROWSER: 'get',
+        RELAIS_DEV_FOLDER_DIR: (folderDir = fs.mkdtempSync(path.join(os.tmpdir(), `relais-e2e-folder-${lang}-`))),
+      }),
+    });
     let picDir;
     let outDir;
     let page;
@@ -161,6 +211,11 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     const byName = async (name) => (await assets()).find((a) => a.name === name);
 
     const step = stepper(`${lang}-library`, () => page);
+    // Close the notices first: behind a modal dialog they cannot be clicked away.
+    const closeNotices = async () => {
+      const closers = page.getByRole('status').getByRole('button');
+      while ((await closers.count()) > 0) await closers.first().click();
+    };
 
     before(() => {
       page = S.page;
@@ -170,7 +225,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
     });
 
     after(() => {
-      for (const d of [picDir, outDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+      for (const d of [picDir, outDir, folderDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
     });
 
     step('a client’s library starts empty and says how to fill it', async () => {
@@ -378,7 +433,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
 
     step('exporting renditions to a folder writes real JPEG files', async () => {
       const a = await byName(terrace);
-      const res = await goCall(page, 'Library', 'Export', [a.id], ['x', 'instagram-square', 'bluesky'], outDir);
+      const res = await goCall(page, 'Library', 'Export', [a.id], ['x', 'instagram-square', 'bluesky'], outDir, '');
       assert.equal(res.folder, outDir);
       assert.equal(res.files, 3);
       const written = fs.readdirSync(outDir, { recursive: true }).filter((f) => /\.jpe?g$/i.test(String(f)));
@@ -390,11 +445,64 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       }
     });
 
+    step('exporting a selection through the export dialog, on the brand colour', async () => {
+      await closeNotices();
+      await main().getByRole('radio', { name: L.thisClient }).check({ force: true });
+      await expectText(count(), L.count(3));
+      await grid().focus();
+      await page.keyboard.press('Control+KeyA');
+      await expectText(main().getByRole('toolbar'), L.selected(3));
+      await main().getByRole('button', { name: L.exportMenu }).click();
+      await expectText(dialog().getByRole('heading', { level: 2 }), L.exportTitle);
+      await dialog().getByRole('button', { name: L.presetsNone, exact: true }).click();
+      await dialog().getByRole('checkbox', { name: /^X 16:9/ }).check();
+      // Transparent areas on the client's brand colour, as its previews can be.
+      await dialog().getByRole('combobox', { name: L.background }).selectOption({ label: L.brand });
+      await shoot(page, lang, 'library-08a-export-selection');
+      await dialog().getByRole('button', { name: L.chooseFolder }).click();
+      await expectVisible(page.getByRole('status').filter({ hasText: L.exported }), 'the exported notice');
+      await expectHidden(dialog(), 'the export dialog');
+      const written = fs.readdirSync(folderDir).filter((f) => /\.jpg$/.test(f)).sort();
+      const base = (n) => n.replace(/\.[^.]+$/, '');
+      assert.deepEqual(written, ['logo.png', 'portrait.jpg', terrace].map((n) => `${base(n)}-x.jpg`).sort(), `files in ${folderDir}`);
+      for (const f of written) {
+        const buf = fs.readFileSync(path.join(folderDir, f));
+        assert.ok(buf[0] === 0xff && buf[1] === 0xd8, `${f} is a JPEG`);
+      }
+      await grid().focus();
+      await page.keyboard.press('Escape');
+      await expectHidden(main().getByRole('toolbar'), 'the selection bar');
+    });
+
+    step('deleting a visual a scheduled post uses names the post and lets the user keep it', async () => {
+      const portrait = await byName('portrait.jpg');
+      await goCall(page, 'Vault', 'SetUpPassphrase', L.passphrase);
+      const [account] = await goCall(page, 'Accounts', 'ConnectMastodon', ws.id, fakeMastodon.url);
+      assert.ok(account?.id, 'the Mastodon account is connected');
+      const due = new Date(Date.now() + 30 * 86400000).toISOString();
+      const post = await goCall(page, 'Posts', 'Create', ws.id, { text: L.postText, due, status: 'scheduled', accountIds: [account.id], assetIds: [portrait.id] });
+      assert.equal(post.status, 'scheduled');
+      await eventually(async () => (await byName('portrait.jpg')).usedBy.includes(post.id), 'the visual marked as used');
+      await closeNotices();
+      await option('portrait.jpg').click();
+      await main().getByRole('button', { name: L.deleteMenu }).click();
+      await expectText(alertDialog().getByRole('heading'), L.deleteTitle);
+      await alertDialog().getByRole('button', { name: L.deleteConfirm, exact: true }).click();
+      // Go refuses without confirmation; the second question names the post.
+      await expectText(alertDialog().getByRole('heading'), L.inUseTitle);
+      await expectText(alertDialog(), L.postText);
+      await expectText(alertDialog(), L.scheduledFor);
+      await shoot(page, lang, 'library-08b-delete-in-use');
+      await alertDialog().getByRole('button', { name: L.cancel, exact: true }).click();
+      await expectHidden(alertDialog(), 'the in-use dialog');
+      assert.ok(await byName('portrait.jpg'), 'the visual is kept');
+      await expectText(count(), L.count(3));
+      await page.keyboard.press('Escape');
+    });
+
     step('deleting a visual asks first', async () => {
       await main().getByRole('radio', { name: L.allClients }).check({ force: true });
-      // Close the notices first: behind a modal dialog they cannot be clicked away.
-      const closers = page.getByRole('status').getByRole('button');
-      while ((await closers.count()) > 0) await closers.first().click();
+      await closeNotices();
       await option('logo.png').click();
       await main().getByRole('button', { name: L.deleteMenu }).click();
       await expectText(alertDialog().getByRole('heading'), L.deleteTitle);
@@ -416,6 +524,42 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectText(main().getByRole('region', { name: L.doneTitle }), L.importedOne);
       await expectText(count(), L.count(3));
       assert.ok((await assets()).some((a) => /\.png$/.test(a.name) && a.name !== 'logo.png'), 'the pasted picture is there');
+    });
+
+    step('cancelling an import stops it: what was stored stays, the rest is not imported', async () => {
+      await main().getByRole('radio', { name: L.thisClient }).check({ force: true });
+      await expectText(count(), L.count(3));
+      // Many large (but small on disk) pictures: each takes Go a moment to
+      // decode, so the import is still running when Cancel is pressed.
+      // A text chunk makes each file distinct.
+      const N = 300;
+      const png = makePNG(1500, [37, 99, 235]);
+      const iend = png.subarray(png.length - 12);
+      const many = fs.mkdtempSync(path.join(picDir, 'many-'));
+      const files = [];
+      for (let i = 0; i < N; i++) {
+        const f = path.join(many, `lot-${String(i).padStart(3, '0')}.png`);
+        fs.writeFileSync(f, Buffer.concat([png.subarray(0, png.length - 12), pngChunk('tEXt', Buffer.from(`Comment\0lot ${i}`)), iend]));
+        files.push(f);
+      }
+      await closeNotices();
+      await main().getByLabel(L.files).setInputFiles(files);
+      const cancel = main().getByRole('button', { name: L.cancelImport });
+      await expectVisible(main().getByRole('progressbar'), 'the progress bar');
+      await eventually(() => cancel.isEnabled(), 'the Cancel button enabled', 20000);
+      await shoot(page, lang, 'library-08d-importing');
+      await cancel.click();
+      const summary = main().getByRole('region', { name: L.cancelledTitle });
+      await expectVisible(summary, 'the cancelled import summary');
+      await shoot(page, lang, 'library-08e-import-cancelled');
+      // Nothing goes on after the summary: the count Go reports stays put
+      // and is short of the whole batch.
+      const total = (await goCall(page, 'Library', 'Search', { workspaceId: ws.id, limit: 1 })).total;
+      assert.ok(total >= 3 && total < 3 + N, `${total - 3} of ${N} imported before the cancel`);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal((await goCall(page, 'Library', 'Search', { workspaceId: ws.id, limit: 1 })).total, total, 'no import after the cancel');
+      await expectText(count(), L.count(total));
+      await summary.getByRole('button').click();
     });
 
     step('a thousand visuals: only the rows on screen are in the page, and the keyboard reaches the last', async () => {
@@ -453,6 +597,18 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await page.keyboard.press('Space');
       await expectText(main().getByRole('toolbar'), L.selected(1));
       await shoot(page, lang, 'library-09-thousand');
+      assert.deepEqual(S.pageErrors, [], 'no uncaught errors in the page');
+    });
+
+    step('the same picture for another client: a new visual, one stored file, and the summary says whose library had it', async () => {
+      // Atelier Nord is open; portrait.jpg is Café Lumière's.
+      await closeNotices();
+      await main().getByLabel(L.files).setInputFiles(path.join(picDir, 'portrait.jpg'));
+      const summary = main().getByRole('region', { name: L.doneTitle });
+      await expectText(summary, L.importedOne);
+      await expectText(summary, L.shared);
+      await summary.scrollIntoViewIfNeeded();
+      await shoot(page, lang, 'library-10-shared');
       assert.deepEqual(S.pageErrors, [], 'no uncaught errors in the page');
     });
   });

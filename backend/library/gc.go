@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"relais/backend/rendition"
 	"relais/backend/store"
 )
 
@@ -31,9 +32,12 @@ func (l *Library) SetGCGrace(d time.Duration) { l.gcGrace = d }
 const tmpGrace = time.Hour
 
 // CollectGarbage removes the blobs no record uses: originals and
-// thumbnails of deleted assets, renditions whose source is gone, and
-// temporary files left by a crash. Cached renditions of live sources stay.
-// Imports and renditions wait while it runs.
+// thumbnails of deleted assets, renditions whose source is gone, renditions
+// of a live visual made for a focal point or crop it no longer has (or by
+// an older pipeline), and temporary files left by a crash. A cached
+// rendition stays while some live visual with its source would ask for it
+// again: same preset and crop, on any background. Imports and renditions
+// wait while it runs.
 func (l *Library) CollectGarbage(ctx context.Context, roots ...Roots) (GC, error) {
 	var res GC
 	live := map[string]bool{}
@@ -48,16 +52,21 @@ func (l *Library) CollectGarbage(ctx context.Context, roots ...Roots) (GC, error
 	}
 	l.gcMu.Lock()
 	defer l.gcMu.Unlock()
+	// The visuals by source blob: a record's crop and focal point decide
+	// which renditions are current. (An asset's Crops map is replaced, never
+	// changed in place, so holding it after the lock is safe.)
+	bySource := map[string][]Asset{}
 	l.mu.RLock()
 	for _, e := range l.byID {
 		live[e.a.Blob] = true
 		live[e.a.Thumb] = true
+		bySource[e.a.Blob] = append(bySource[e.a.Blob], e.a)
 	}
 	l.mu.RUnlock()
 	var stale [][]byte
 	err := l.db.View(ctx, func(t *store.Txn) error {
 		return t.Scan([]byte{TableRendition}, func(key []byte, decode func(any) error) error {
-			src, _, _ := strings.Cut(string(key[1:]), "\x00")
+			src, cached, _ := strings.Cut(string(key[1:]), "\x00")
 			if !live[src] {
 				stale = append(stale, key)
 				return nil
@@ -65,6 +74,10 @@ func (l *Library) CollectGarbage(ctx context.Context, roots ...Roots) (GC, error
 			var rec renditionRecord
 			if err := decode(&rec); err != nil {
 				return err
+			}
+			if !wanted(src, cached, rec, bySource[src]) {
+				stale = append(stale, key)
+				return nil
 			}
 			live[rec.Blob] = true
 			return nil
@@ -126,4 +139,26 @@ func (l *Library) CollectGarbage(ctx context.Context, roots ...Roots) (GC, error
 		return nil
 	})
 	return res, err
+}
+
+// wanted reports whether one of assets (the live visuals of source blob
+// src) would ask for the cached rendition with key cached today: its
+// preset, that visual's current crop for it (hand-set or around the focal
+// point) and the record's background give the same cache key.
+func wanted(src, cached string, rec renditionRecord, assets []Asset) bool {
+	p, ok := rendition.Lookup(rec.Preset)
+	if !ok {
+		return false // unknown preset, or a record from before Preset was kept
+	}
+	bg, err := rendition.ParseColor(rec.BG)
+	if err != nil {
+		return false
+	}
+	for _, a := range assets {
+		crop, _ := cropFor(a, p)
+		if cacheKey(src, p, crop, bg) == cached {
+			return true
+		}
+	}
+	return false
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -37,6 +38,11 @@ type Progress struct {
 	Done       int
 	Imported   int // new records
 	Duplicates int // files already in the workspace (nothing added)
+	// Shared counts the new records whose bytes another workspace already
+	// had: the record is added, the blob is not stored a second time.
+	Shared int
+	// SharedWith lists those other workspaces' ids (sorted, once each).
+	SharedWith []string
 	Failed     []Failure
 	Assets     []string // ids of the assets imported or found as duplicates
 }
@@ -88,7 +94,8 @@ func Expand(paths []string) ([]File, []Failure) {
 	return files, failed
 }
 
-// Import stores files in a workspace with a worker per core. progress
+// Import stores files in a workspace with a worker per core, decoding at
+// most DecodeBudget bytes of pixels at once across them. progress
 // (may be nil) is called after each file, never concurrently. A refused
 // file is reported in Progress.Failed and the others go on. Cancelling ctx
 // stops the import between steps: what was committed stays, nothing is
@@ -100,35 +107,48 @@ func (l *Library) Import(ctx context.Context, workspace string, files []File, pr
 	}
 	state := Progress{Total: len(files)}
 	var mu sync.Mutex
-	report := func(id string, dup bool, fail *Failure) {
+	report := func(r imported, fail *Failure) {
 		mu.Lock()
 		defer mu.Unlock()
 		state.Done++
 		switch {
 		case fail != nil:
 			state.Failed = append(state.Failed, *fail)
-		case dup:
+		case r.dup:
 			state.Duplicates++
-			state.Assets = append(state.Assets, id)
+			state.Assets = append(state.Assets, r.asset.ID)
 		default:
 			state.Imported++
-			state.Assets = append(state.Assets, id)
+			state.Assets = append(state.Assets, r.asset.ID)
+			if len(r.sharedWith) > 0 {
+				state.Shared++
+				for _, w := range r.sharedWith {
+					if i, found := slices.BinarySearch(state.SharedWith, w); !found {
+						state.SharedWith = slices.Insert(state.SharedWith, i, w)
+					}
+				}
+			}
 		}
 		if progress != nil {
 			snap := state
 			snap.Failed = append([]Failure(nil), state.Failed...)
 			snap.Assets = append([]string(nil), state.Assets...)
+			snap.SharedWith = append([]string(nil), state.SharedWith...)
 			progress(snap)
 		}
 	}
 	next := make(chan File)
 	var wg sync.WaitGroup
-	for range min(runtime.NumCPU(), max(len(files), 1)) {
+	workers := l.workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	for range min(workers, max(len(files), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range next {
-				a, dup, err := l.importOne(ctx, workspace, f)
+				r, err := l.importOne(ctx, workspace, f)
 				if ctx.Err() != nil {
 					continue // cancelled: not counted either way
 				}
@@ -137,10 +157,10 @@ func (l *Library) Import(ctx context.Context, workspace string, files []File, pr
 					if !errors.As(err, &fe) {
 						fe = &FileError{Name: f.Name, Err: err}
 					}
-					report("", false, &Failure{Name: f.Name, Err: fe})
+					report(imported{}, &Failure{Name: f.Name, Err: fe})
 					continue
 				}
-				report(a.ID, dup, nil)
+				report(r, nil)
 			}
 		}()
 	}
@@ -187,14 +207,24 @@ func readFile(ctx context.Context, path string) ([]byte, error) {
 	return data, nil
 }
 
+// imported is what importOne did with a file.
+type imported struct {
+	asset Asset
+	// dup: the workspace already had these bytes; nothing was added.
+	dup bool
+	// sharedWith lists the other workspaces that already had these bytes
+	// (the new record reuses their blob).
+	sharedWith []string
+}
+
 // importOne checks, decodes and stores one file. Order matters for the
 // crash promise: the original and thumbnail blobs are written (atomically)
 // first, then the record and its indexes in one transaction.
-func (l *Library) importOne(ctx context.Context, workspace string, f File) (Asset, bool, error) {
+func (l *Library) importOne(ctx context.Context, workspace string, f File) (imported, error) {
 	var data []byte
-	fail := func(err error) (Asset, bool, error) {
+	fail := func(err error) (imported, error) {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return Asset{}, false, err
+			return imported{}, err
 		}
 		info := map[string]any{}
 		switch {
@@ -206,7 +236,7 @@ func (l *Library) importOne(ctx context.Context, workspace string, f File) (Asse
 			kind, _ := sniff(data)
 			info["format"] = kind
 		}
-		return Asset{}, false, &FileError{Name: f.Name, Err: err, Info: info}
+		return imported{}, &FileError{Name: f.Name, Err: err, Info: info}
 	}
 	data = f.Data
 	if f.Path != "" {
@@ -220,7 +250,20 @@ func (l *Library) importOne(ctx context.Context, workspace string, f File) (Asse
 	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
+	// Several 100 MP pictures decoded at once by one worker per core
+	// would take gigabytes: wait until this one's pixels fit the budget.
+	weight, err := l.decodeMem.acquire(ctx, decodeWeight(data))
+	if err != nil {
+		return fail(err)
+	}
+	if l.decodeHook != nil {
+		l.decodeHook(true, weight)
+	}
 	p, err := decode(data)
+	if l.decodeHook != nil {
+		l.decodeHook(false, weight)
+	}
+	l.decodeMem.release(weight)
 	if err != nil {
 		return fail(err)
 	}
@@ -257,14 +300,21 @@ func (l *Library) importOne(ctx context.Context, workspace string, f File) (Asse
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()
 	l.mu.RLock()
+	var others []string
 	for id := range l.byBlob[hash] {
-		if e := l.byID[id]; e != nil && e.a.Workspace == workspace {
+		e := l.byID[id]
+		switch {
+		case e == nil:
+		case e.a.Workspace == workspace:
 			dup := e.snapshot()
 			l.mu.RUnlock()
-			return dup, true, nil
+			return imported{asset: dup, dup: true}, nil
+		case !slices.Contains(others, e.a.Workspace):
+			others = append(others, e.a.Workspace)
 		}
 	}
 	l.mu.RUnlock()
+	slices.Sort(others)
 	if err := l.db.Update(ctx, func(t *store.Txn) error { return put(t, nil, a) }); err != nil {
 		return fail(err)
 	}
@@ -273,7 +323,7 @@ func (l *Library) importOne(ctx context.Context, workspace string, f File) (Asse
 	l.byID[a.ID] = newEntry(a)
 	addBlob(l.byBlob, a.Blob, a.ID)
 	l.dirty = true
-	return l.byID[a.ID].snapshot(), false, nil
+	return imported{asset: l.byID[a.ID].snapshot(), sharedWith: others}, nil
 }
 
 func cleanName(name string) string {

@@ -211,6 +211,14 @@ type Library struct {
 	gcMu sync.RWMutex
 	// renderSem lets one picture be rendered at a time (memory).
 	renderSem chan struct{}
+	// decodeMem bounds the pixels the import's workers decode at once
+	// (DecodeBudget).
+	decodeMem *memSem
+	// workers is the import's worker count (0: one per core; tests).
+	workers int
+	// decodeHook, when set (tests), is called as a picture's decoding
+	// starts and ends, with the weight it holds in decodeMem.
+	decodeHook func(start bool, weight int64)
 	// gcGrace spares blobs younger than this (another package may be
 	// between writing a blob and committing its record).
 	gcGrace time.Duration
@@ -229,7 +237,7 @@ type Library struct {
 // Open loads the library's records from db into memory; blobs live in
 // db's blob folder.
 func Open(ctx context.Context, db *store.Store) (*Library, error) {
-	l := &Library{db: db, blobs: blob.New(db.BlobDir()), blobDir: db.BlobDir(), now: time.Now, renderSem: make(chan struct{}, 1), gcGrace: 2 * time.Minute}
+	l := &Library{db: db, blobs: blob.New(db.BlobDir()), blobDir: db.BlobDir(), now: time.Now, renderSem: make(chan struct{}, 1), decodeMem: newMemSem(DecodeBudget), gcGrace: 2 * time.Minute}
 	if err := l.Reload(ctx); err != nil {
 		return nil, err
 	}

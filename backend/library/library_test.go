@@ -199,23 +199,36 @@ func TestDuplicates(t *testing.T) {
 	if p.Duplicates != 1 || p.Imported != 0 || b.ID != a.ID {
 		t.Errorf("second import = %+v; want one duplicate of %s", p, a.ID)
 	}
+	if p.Shared != 0 || p.SharedWith != nil {
+		t.Errorf("duplicate in the same workspace reported as shared: %+v", p)
+	}
 	c, p := importOne(t, l, "ws2", "other-client.jpg", data)
 	if p.Imported != 1 || c.ID == a.ID || c.Blob != a.Blob {
 		t.Errorf("import into another workspace = %+v (blob %s vs %s); want a new record sharing the blob", p, c.Blob, a.Blob)
+	}
+	// The import says the bytes were already stored, and for whom.
+	if p.Shared != 1 || !slices.Equal(p.SharedWith, []string{"ws1"}) {
+		t.Errorf("import into another workspace: Shared %d with %q; want 1 with [ws1]", p.Shared, p.SharedWith)
+	}
+	// A third client: both earlier ones named, once each; a new picture in
+	// the same batch is not shared.
+	p, err := l.Import(context.Background(), "ws0", []File{{Name: "x.jpg", Data: data}, {Name: "new.png", Data: readTestdata(t, "focal.png")}}, nil)
+	if err != nil || p.Imported != 2 || p.Shared != 1 || !slices.Equal(p.SharedWith, []string{"ws1", "ws2"}) {
+		t.Errorf("third client = %+v, %v; want 2 imported, 1 shared with [ws1 ws2]", p, err)
 	}
 	// Same bytes many times in one batch, in parallel: one record.
 	var files []File
 	for i := range 12 {
 		files = append(files, File{Name: "copy" + itoa(i) + ".png", Data: readTestdata(t, "alpha.png")})
 	}
-	p, err := l.Import(context.Background(), "ws3", files, nil)
+	p, err = l.Import(context.Background(), "ws3", files, nil)
 	if err != nil || p.Imported != 1 || p.Duplicates != 11 {
 		t.Errorf("batch of copies = %+v, %v; want 1 imported, 11 duplicates", p, err)
 	}
-	// landscape and its thumbnail, alpha.png (small enough that its
-	// thumbnail is the same PNG, hence the same blob).
-	if n := countBlobs(t, l); n != 3 {
-		t.Errorf("%d blobs stored; want 3", n)
+	// landscape and its thumbnail, focal.png and its thumbnail, alpha.png
+	// (small enough that its thumbnail is the same PNG, hence the same blob).
+	if n := countBlobs(t, l); n != 5 {
+		t.Errorf("%d blobs stored; want 5", n)
 	}
 }
 

@@ -30,14 +30,20 @@ type Rendition struct {
 	Manual  bool           // the crop was set by hand
 }
 
-// renditionRecord is the cached result stored in TableRendition.
+// renditionRecord is the cached result stored in TableRendition. Preset,
+// Crop and BG are what its cache key was made from, so CollectGarbage can
+// tell whether a live visual would still ask for it (a record without them
+// predates that check and is collected).
 type renditionRecord struct {
-	V       int    `json:"v"`
-	Blob    string `json:"blob"`
-	Width   int    `json:"width"`
-	Height  int    `json:"height"`
-	Bytes   int64  `json:"bytes"`
-	Quality int    `json:"quality"`
+	V       int            `json:"v"`
+	Blob    string         `json:"blob"`
+	Width   int            `json:"width"`
+	Height  int            `json:"height"`
+	Bytes   int64          `json:"bytes"`
+	Quality int            `json:"quality"`
+	Preset  string         `json:"preset,omitempty"`
+	Crop    rendition.Rect `json:"crop"`
+	BG      string         `json:"bg,omitempty"` // #rrggbb
 }
 
 // pipelineVersion changes when the rendering code changes its output, so
@@ -50,6 +56,8 @@ func cacheKey(src string, p rendition.Preset, crop rendition.Rect, bg color.NRGB
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:12])
 }
+
+func hexColor(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
 func renditionKey(src, key string) []byte {
 	return store.Key(TableRendition, []byte(src), sep, []byte(key))
@@ -169,7 +177,8 @@ func (l *Library) Renditions(ctx context.Context, id string, presets []string, b
 		if err != nil {
 			return nil, err
 		}
-		recs[i] = renditionRecord{V: 1, Blob: hash, Width: o.Job.Preset.Width, Height: o.Job.Preset.Height, Bytes: size, Quality: o.Quality}
+		recs[i] = renditionRecord{V: 1, Blob: hash, Width: o.Job.Preset.Width, Height: o.Job.Preset.Height, Bytes: size, Quality: o.Quality,
+			Preset: o.Job.Preset.ID, Crop: o.Job.Crop, BG: hexColor(bg)}
 	}
 	err = l.db.Update(ctx, func(t *store.Txn) error {
 		for i, idx := range missing {

@@ -400,16 +400,22 @@ export const api = {
     /** renditions makes (or reuses) every preset's rendition; background '' is white. */
     renditions: (assetId: string, background: string): Promise<Rendition[]> =>
       call(async () => arr(await Library.Renditions(assetId, background)).map(toRendition)),
-    /** setCrop stores a hand-set crop in source pixels; null goes back to the focal crop. */
-    setCrop: (assetId: string, presetId: string, crop: Crop | null): Promise<Rendition> =>
+    /**
+     * setCrop stores a hand-set crop in source pixels (null goes back to the
+     * focal crop) and returns the rendition made on background, as the preview.
+     */
+    setCrop: (assetId: string, presetId: string, crop: Crop | null, background: string): Promise<Rendition> =>
       call(async () => {
         // Go takes a *CropRect: null (JSON null) means "no crop by hand".
         const rect = (crop ? goModels.app.CropRect.createFrom(crop) : null) as goModels.app.CropRect;
-        return toRendition(await Library.SetCrop(assetId, presetId, rect));
+        return toRendition(await Library.SetCrop(assetId, presetId, rect, background));
       }),
-    /** exportTo writes renditions to folder ('' asks with the OS dialog; result.folder '' = cancelled). */
-    exportTo: (assetIds: string[], presetIds: string[], folder = ''): Promise<ExportResult> =>
-      call(async () => toExportResult(await Library.Export(assetIds, presetIds, folder))),
+    /**
+     * exportTo writes renditions to folder ('' asks with the OS dialog; result.folder '' = cancelled),
+     * transparent pictures on background ('' white), the one the preview used.
+     */
+    exportTo: (assetIds: string[], presetIds: string[], folder: string, background: string): Promise<ExportResult> =>
+      call(async () => toExportResult(await Library.Export(assetIds, presetIds, folder, background))),
     /** onChanged calls fn (with the workspace id, '' for several) after visuals change. */
     onChanged: (fn: (workspaceId: string) => void): (() => void) =>
       EventsOn('library:changed', (id: unknown) => fn(typeof id === 'string' ? id : '')),

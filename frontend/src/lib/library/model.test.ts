@@ -86,9 +86,17 @@ describe('import progress', () => {
     expect(t).toMatchObject({ total: 8, done: 6, imported: 5, duplicates: 1, finished: false });
     expect(t.failed).toHaveLength(1);
     t = combineProgress([a], 2);
+    expect(t).toMatchObject({ shared: 0, sharedWith: [] });
     expect(t.finished).toBe(false);
     t = combineProgress([a, { ...b, done: 3, finished: true }]);
     expect(t.finished).toBe(true);
+  });
+  it('says which files another client already had, each client once', () => {
+    const a = toImportProgress({ importId: 'a', total: 2, done: 2, imported: 2, shared: 1, sharedWith: ['Fournil'], finished: true });
+    const b = toImportProgress({ importId: 'b', total: 2, done: 2, imported: 2, shared: 2, sharedWith: ['Fournil', 'Lait Cru', 3], finished: true });
+    expect(b.sharedWith).toEqual(['Fournil', 'Lait Cru']);
+    expect(combineProgress([a, b])).toMatchObject({ imported: 4, shared: 3, sharedWith: ['Fournil', 'Lait Cru'], finished: true });
+    expect(toImportProgress({ importId: 'c' })).toMatchObject({ shared: 0, sharedWith: [] });
   });
   it('splits files into batches by size', () => {
     const f = (size: number) => ({ size });

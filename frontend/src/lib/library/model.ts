@@ -41,6 +41,10 @@ export interface ImportProgress {
   done: number;
   imported: number;
   duplicates: number;
+  /** Visuals added whose file another client's library already had (stored once). */
+  shared: number;
+  /** Names of those clients. */
+  sharedWith: string[];
   failed: ImportFailure[];
   finished: boolean;
   cancelled: boolean;
@@ -186,6 +190,8 @@ export function toImportProgress(r: unknown): ImportProgress {
     done: num(p.done),
     imported: num(p.imported),
     duplicates: num(p.duplicates),
+    shared: num(p.shared),
+    sharedWith: strs(p.sharedWith),
     failed: list(p.failed).map(toImportFailure),
     finished: p.finished === true,
     cancelled: p.cancelled === true,
@@ -289,6 +295,9 @@ export interface ImportTotals {
   done: number;
   imported: number;
   duplicates: number;
+  shared: number;
+  /** Clients whose library already had some of the files, each named once. */
+  sharedWith: string[];
   failed: ImportFailure[];
   finished: boolean;
   cancelled: boolean;
@@ -300,6 +309,8 @@ export function combineProgress(parts: ImportProgress[], expected = parts.length
     done: 0,
     imported: 0,
     duplicates: 0,
+    shared: 0,
+    sharedWith: [],
     failed: [],
     finished: parts.length >= expected && parts.every((p) => p.finished),
     cancelled: parts.some((p) => p.cancelled),
@@ -309,6 +320,8 @@ export function combineProgress(parts: ImportProgress[], expected = parts.length
     t.done += p.done;
     t.imported += p.imported;
     t.duplicates += p.duplicates;
+    t.shared += p.shared;
+    for (const c of p.sharedWith) if (!t.sharedWith.includes(c)) t.sharedWith.push(c);
     t.failed.push(...p.failed);
   }
   if (expected === 0) t.finished = true;
