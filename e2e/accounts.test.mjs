@@ -4,8 +4,13 @@
 // scripts/pds; RELAIS_PDS_URL); Mastodon is mastodontest's fake instance,
 // whose authorization page the dev build fetches itself
 // (RELAIS_DEV_BROWSER=get, dev builds only) as a user approving at once.
+// Pinterest is fakepinterest (RELAIS_DEV_PINTEREST sends the dev build's
+// Pinterest calls there), connected from its button in the UI: the same
+// dev-only page fetch follows its authorization URL and approves.
 // The e2e machine has no Secret Service, so the vault runs in passphrase
-// mode: set-up, wrong passphrase with its growing wait, unlock.
+// mode: set-up, wrong passphrase with its growing wait, unlock, change of
+// passphrase. A keyboard-only scenario connects Bluesky with Tab, Enter,
+// Space, Escape and typing, checking where the focus lands each time.
 //
 // Prints the connect-to-first-verified-call time against the real Bluesky
 // server (issue 4, "Measured").
@@ -33,6 +38,7 @@ import {
   waitForPort,
   PDS,
   blueskyAccount,
+  useFake,
   useFakeMastodon,
   stepper,
 } from './harness.mjs';
@@ -107,6 +113,19 @@ const UI = {
     revokedReason: 'Accès révoqué — à reconnecter',
     toReconnect: '1\u00a0compte à reconnecter',
     openAccounts: (n) => `Ouvrir les comptes de ${n}`,
+    changePass: 'Changer la phrase secrète…',
+    changeTitle: 'Changer la phrase secrète',
+    currentPass: 'Phrase secrète actuelle',
+    newPass: 'Nouvelle phrase secrète',
+    repeatNew: 'Répétez la nouvelle phrase secrète',
+    changeSubmit: 'Changer la phrase secrète',
+    changed: 'Phrase secrète changée.',
+    lockNow: 'Verrouiller maintenant',
+    addPinterest: 'Ajouter l’application développeur Pinterest',
+    connectedNotice: (h) => `${h} est connecté.`,
+    accountsTitle: 'Comptes connectés',
+    readyNets: 'Réseaux que vous pouvez connecter',
+    close: 'Fermer',
   },
   en: {
     locale: 'en-US',
@@ -174,12 +193,26 @@ const UI = {
     revokedReason: 'Access revoked — reconnect',
     toReconnect: '1 account to reconnect',
     openAccounts: (n) => `Open the accounts of ${n}`,
+    changePass: 'Change passphrase…',
+    changeTitle: 'Change the passphrase',
+    currentPass: 'Current passphrase',
+    newPass: 'New passphrase',
+    repeatNew: 'Repeat the new passphrase',
+    changeSubmit: 'Change passphrase',
+    changed: 'Passphrase changed.',
+    lockNow: 'Lock now',
+    addPinterest: 'Add the Pinterest developer app',
+    connectedNotice: (h) => `${h} is connected.`,
+    accountsTitle: 'Connected accounts',
+    readyNets: 'Networks you can connect',
+    close: 'Close',
   },
 };
 
 // ---------- the real Bluesky server and the fake Mastodon instance
 
 const fakeMastodon = useFakeMastodon({ pds: true });
+const fakePinterest = useFake('./backend/network/pinterest/fakepinterest');
 
 const timings = [];
 
@@ -194,7 +227,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       locale: L.locale,
       colorScheme: 'light',
       viewport: { width: 1200, height: 780 },
-      env: { RELAIS_DEV_BROWSER: 'get' },
+      env: () => ({ RELAIS_DEV_BROWSER: 'get', RELAIS_DEV_PINTEREST: fakePinterest.url }),
     });
     let page;
     let ws;
@@ -434,6 +467,330 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       const m = accs.find((a) => a.network === 'mastodon');
       const again = await goCall(page, 'Accounts', 'Reconnect', m.id, '');
       assert.equal(again.state, 'connected');
+      assert.deepEqual(S.pageErrors, []);
+    });
+
+    // The key file beside the database: the data key wrapped by the
+    // passphrase. A passphrase change rewrites it, and nothing else does.
+    const keyFile = () => fs.readFileSync(path.join(S.dataDir, 'vault.key'));
+    const newPassphrase = `new e2e passphrase ${lang} ${crypto.randomBytes(4).toString('hex')}`;
+    let keyBefore;
+
+    step('changing the passphrase: a wrong current one is refused with a sentence, and nothing changes', async () => {
+      const vaultSection = main().getByRole('region', { name: L.vaultTitle });
+      keyBefore = keyFile();
+      await closeNotices();
+      await vaultSection.getByRole('button', { name: L.changePass }).click();
+      await expectVisible(dialog(), 'the change dialog');
+      await expectText(dialog().getByRole('heading'), L.changeTitle);
+      await dialog().getByLabel(L.currentPass).fill('not the passphrase at all');
+      await dialog().getByLabel(L.newPass, { exact: true }).fill(newPassphrase);
+      await dialog().getByLabel(L.repeatNew).fill(newPassphrase);
+      const submit = dialog().getByRole('button', { name: L.changeSubmit, exact: true });
+      await submit.click();
+      const alert = dialog().getByRole('alert');
+      await expectText(alert, L.wrongPassphrase, 'the sentence saying so, and that nothing changed');
+      await expectText(alert, L.wait, 'the wait before the next try');
+      assert.equal(await submit.isDisabled(), true, 'Change waits too');
+      assert.equal(await dialog().getByLabel(L.currentPass).getAttribute('aria-invalid'), 'true');
+      assert.equal(
+        await dialog().getByLabel(L.currentPass).evaluate((el) => el === document.activeElement),
+        true,
+        'the current passphrase field has the focus, to type it again',
+      );
+      assert.ok(keyFile().equals(keyBefore), 'the key file is untouched');
+      const st = await goCall(page, 'Vault', 'Status');
+      assert.deepEqual([st.mode, st.locked], ['passphrase', false], 'still unlocked, in passphrase mode');
+      await shoot(page, lang, 'acc-13-change-wrong');
+    });
+
+    step('changing the passphrase: the right current one changes it, and unlocking then needs the new one', async () => {
+      const submit = dialog().getByRole('button', { name: L.changeSubmit, exact: true });
+      await dialog().getByLabel(L.currentPass).fill(passphrase);
+      await eventually(async () => !(await submit.isDisabled()), 'the wait to end', 6000);
+      await submit.click();
+      await dialog().waitFor({ state: 'hidden', timeout: 45_000 }); // two argon2id derivations
+      await expectText(page.getByRole('status'), L.changed);
+      assert.ok(!keyFile().equals(keyBefore), 'the key file is wrapped again');
+      // Lock, then the old passphrase no longer opens the accounts.
+      const vaultSection = main().getByRole('region', { name: L.vaultTitle });
+      await closeNotices();
+      await vaultSection.getByRole('button', { name: L.lockNow }).click();
+      const gate = vaultSection.getByRole('region', { name: L.unlockTitle });
+      await expectVisible(gate, 'the unlock form in Settings');
+      const unlock = gate.getByRole('button', { name: L.unlock });
+      await gate.getByLabel(L.passphrase, { exact: true }).fill(passphrase);
+      await unlock.click();
+      await expectText(gate.getByRole('alert'), L.wrongPassphrase, 'the old passphrase refused');
+      assert.equal((await goCall(page, 'Vault', 'Status')).locked, true, 'still locked');
+      await gate.getByLabel(L.passphrase, { exact: true }).fill(newPassphrase);
+      await eventually(async () => !(await unlock.isDisabled()), 'the wait to end', 6000);
+      await unlock.click();
+      await gate.waitFor({ state: 'hidden', timeout: 30_000 });
+      await expectText(page.getByRole('status'), L.unlocked);
+      assert.equal((await goCall(page, 'Vault', 'Status')).locked, false);
+      // The sign-ins were not touched: the Mastodon account still verifies.
+      const m = (await goCall(page, 'Accounts', 'List', ws.id)).find((a) => a.network === 'mastodon');
+      assert.equal((await goCall(page, 'Accounts', 'Reconnect', m.id, '')).state, 'connected');
+      await shoot(page, lang, 'acc-14-change-done');
+    });
+
+    step('Pinterest from its Connect button: the browser sign-in, the account listed by handle, no token in the page', async () => {
+      // The agency's Pinterest app, in Settings (any loopback port).
+      const dev = main().getByRole('region', { name: L.devApps });
+      await dev.scrollIntoViewIfNeeded();
+      await closeNotices();
+      await dev.getByRole('button', { name: L.addPinterest }).click();
+      await expectVisible(dialog());
+      await dialog().getByLabel(L.clientId).fill('relais-agency-pinterest');
+      await dialog().getByLabel(L.clientSecret).fill('PIN-SECRET-never-shown');
+      await dialog().getByRole('button', { name: L.save, exact: true }).click();
+      await expectHidden(dialog());
+      // The client's Accounts tab: Pinterest can be connected now.
+      await page.getByRole('navigation').getByRole('button', { name: 'Café Lumière', exact: true }).click();
+      await page.getByRole('button', { name: L.tab, exact: true }).click();
+      const pin = main().getByRole('list', { name: L.readyNets }).getByRole('button', { name: L.connect('Pinterest'), exact: true });
+      await expectVisible(pin, 'Pinterest among the networks ready to connect');
+      assert.equal(await pin.isDisabled(), false);
+      await closeNotices();
+      await pin.click();
+      // The dev build's "system browser" fetched the authorization URL at
+      // the fake, which approved and sent it back to Relais's loopback.
+      await expectText(row('boulangerie_lune'), L.connected, 'the Pinterest account listed as connected');
+      await expectText(row('boulangerie_lune'), 'Boulangerie Lune');
+      await expectText(page.getByRole('status'), L.connectedNotice('boulangerie_lune'));
+      await expectHidden(dialog(), 'the waiting dialog once signed in');
+      const accs = await goCall(page, 'Accounts', 'List', ws.id);
+      const p = accs.find((a) => a.network === 'pinterest');
+      assert.deepEqual([p?.handle, p?.displayName, p?.state], ['boulangerie_lune', 'Boulangerie Lune', 'connected']);
+      // fakepinterest's tokens are pina_… (access) and pinr_… (refresh).
+      const html = await page.content();
+      for (const secret of [/pin[ar]_[0-9a-f]{8,}/, /PIN-SECRET/]) {
+        assert.doesNotMatch(html, secret, 'no token or client secret in the page');
+        assert.doesNotMatch(JSON.stringify(accs), secret, 'no token or client secret in the accounts sent to the page');
+      }
+      await shoot(page, lang, 'acc-15-pinterest-connected');
+      assert.deepEqual(S.pageErrors, []);
+    });
+  });
+}
+
+// ---------- the keyboard alone
+
+/**
+ * Keyboard helpers for one page: where the focus is, whether it shows,
+ * and Tab pressed until it reaches an element (each stop on the way
+ * somewhere, never the page itself).
+ */
+function keyboard(page) {
+  const isFocused = (loc) => loc.evaluate((el) => el === document.activeElement);
+  return {
+    /** expectFocus waits for loc to have the focus, and checks it is drawn (an outline, or an input's ring). */
+    async expectFocus(loc, what) {
+      await eventually(async () => (await isFocused(loc)) || false, `the focus on ${what}`);
+      const shown = await loc.evaluate((el) => {
+        const cs = getComputedStyle(el);
+        const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none';
+        return el.matches(':focus-visible') && ring;
+      });
+      assert.ok(shown, `${what}: the focus is visible`);
+    },
+    /** tabTo presses Tab (or Shift+Tab) until loc has the focus; it returns how many presses. */
+    async tabTo(loc, what, { back = false, max = 60 } = {}) {
+      await loc.waitFor({ state: 'visible' });
+      for (let i = 0; i <= max; i++) {
+        if (await isFocused(loc)) return i;
+        await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+        const lost = await page.evaluate(() => !document.activeElement || document.activeElement === document.body);
+        assert.ok(!lost, `on the way to ${what}, press ${i + 1} left the focus nowhere`);
+      }
+      throw new Error(`${what}: not reached with ${back ? 'Shift+Tab' : 'Tab'} in ${max} presses`);
+    },
+    /** focusName is the focused element's accessible name (as far as a label or aria-label gives it). */
+    focusName: () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return '';
+        const lab = el.getAttribute('aria-label') || (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent);
+        return (lab || el.textContent || '').trim();
+      }),
+    /** trapped presses key n times in the open dialog and says where the focus went each time (names), failing if it left. */
+    async trapped(dlg, key, n) {
+      const seen = [];
+      for (let i = 0; i < n; i++) {
+        await page.keyboard.press(key);
+        const inside = await dlg.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d);
+        assert.ok(inside, `${key} #${i + 1}: the focus left the dialog`);
+        seen.push(await this.focusName());
+      }
+      return seen;
+    },
+  };
+}
+
+for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
+  const L = UI[lang];
+
+  describe(`accounts with the keyboard alone, in ${lang === 'fr' ? 'French' : 'English'}`, { concurrency: false }, () => {
+    const S = useScenario({
+      tag: `kbd-${lang}`,
+      locale: L.locale,
+      colorScheme: 'light',
+      viewport: { width: 1200, height: 780 },
+      env: { RELAIS_DEV_BROWSER: 'get' },
+    });
+    let page;
+    let ws;
+    let bsky;
+    let K;
+    const main = () => page.locator('main');
+    const dialog = () => page.getByRole('dialog');
+    const alertDialog = () => page.getByRole('alertdialog');
+    const list = () => main().getByRole('list', { name: L.list });
+    const row = (handle) => list().getByRole('listitem').filter({ hasText: handle });
+    const connectBtn = (n) => main().getByRole('list', { name: L.readyNets }).getByRole('button', { name: L.connect(n), exact: true });
+    const passphrase = `keyboard passphrase ${lang} ${crypto.randomBytes(4).toString('hex')}`;
+    const step = stepper(`${lang}-keyboard`, () => page);
+
+    before(async () => {
+      page = S.page;
+      K = keyboard(page);
+      ws = await goCall(page, 'Workspaces', 'Create', { name: 'Café Lumière', color: '#c2410c', timezone: 'Europe/Paris', language: lang });
+      bsky = await blueskyAccount('kb');
+      await page.reload();
+      await appReady(page);
+    });
+
+    step('Tab and Enter reach the client’s Accounts tab from the sidebar', async () => {
+      const client = page.getByRole('navigation', { name: L.navLabel }).getByRole('button', { name: 'Café Lumière', exact: true });
+      await K.tabTo(client, 'the client in the sidebar');
+      await K.expectFocus(client, 'the client in the sidebar');
+      await page.keyboard.press('Enter');
+      await expectText(page.getByRole('heading', { level: 1 }), 'Café Lumière');
+      const tab = main().getByRole('navigation').getByRole('button', { name: L.tab, exact: true });
+      await K.tabTo(tab, 'the Accounts tab');
+      await K.expectFocus(tab, 'the Accounts tab');
+      await page.keyboard.press('Enter');
+      await eventually(async () => (await tab.getAttribute('aria-current')) === 'page', 'the Accounts tab open');
+      await expectVisible(main().getByRole('region', { name: L.setupTitle }), 'the vault set-up');
+    });
+
+    step('the passphrase set-up by keyboard; the focus then goes to the accounts, not the top of the page', async () => {
+      const gate = main().getByRole('region', { name: L.setupTitle });
+      const pass = gate.getByLabel(L.passphrase, { exact: true });
+      await K.tabTo(pass, 'the passphrase field');
+      await K.expectFocus(pass, 'the passphrase field');
+      await page.keyboard.type(passphrase);
+      await page.keyboard.press('Tab');
+      await K.expectFocus(gate.getByLabel(L.repeat), 'the repeat field, next');
+      await page.keyboard.type(passphrase);
+      await page.keyboard.press('Enter');
+      await gate.waitFor({ state: 'hidden', timeout: 30_000 }); // argon2id
+      await expectText(page.getByRole('status'), L.protected);
+      await K.expectFocus(main().getByRole('heading', { name: L.accountsTitle, exact: true }), 'the accounts heading');
+    });
+
+    step('Bluesky by keyboard: Space opens the form in its first field, a wrong password puts the focus back on it', async () => {
+      const bskyBtn = connectBtn('Bluesky');
+      await K.tabTo(bskyBtn, 'Connect Bluesky');
+      await K.expectFocus(bskyBtn, 'Connect Bluesky');
+      await page.keyboard.press('Space');
+      assert.equal(await bskyBtn.getAttribute('aria-expanded'), 'true');
+      const form = main().locator('#acc-form-bluesky');
+      const handle = form.getByLabel(L.handle);
+      const pw = form.getByLabel(L.appPassword, { exact: true });
+      await K.expectFocus(handle, 'the handle field');
+      await page.keyboard.type('@' + bsky.handle);
+      await page.keyboard.press('Tab');
+      await K.expectFocus(pw, 'the app password field');
+      await page.keyboard.type('aaaa-bbbb-cccc-dddd');
+      await page.keyboard.press('Tab');
+      await K.expectFocus(form.getByLabel(L.server), 'the server field');
+      await page.keyboard.type(PDS);
+      await page.keyboard.press('Enter');
+      await expectText(form.getByRole('alert'), L.badCredentials);
+      await K.expectFocus(pw, 'the app password field, after the refusal');
+      assert.equal(await pw.inputValue(), '', 'the wrong password is cleared');
+      assert.equal(await pw.getAttribute('aria-invalid'), 'true');
+      await shoot(page, lang, 'kbd-01-bluesky-refused', { keepNotices: true });
+    });
+
+    step('Bluesky by keyboard: Enter connects, the form closes and the focus goes back to its button', async () => {
+      const form = main().locator('#acc-form-bluesky');
+      await page.keyboard.type(bsky.appPassword);
+      await page.keyboard.press('Enter');
+      await expectText(row(bsky.handle), L.connected, 'the Bluesky account listed');
+      await expectHidden(form, 'the form once connected');
+      await expectText(page.getByRole('status'), L.connectedNotice(bsky.handle));
+      const bskyBtn = connectBtn('Bluesky');
+      await K.expectFocus(bskyBtn, 'Connect Bluesky, after connecting');
+      assert.equal(await bskyBtn.getAttribute('aria-expanded'), 'false');
+      const accs = await goCall(page, 'Accounts', 'List', ws.id);
+      assert.deepEqual(accs.map((a) => [a.network, a.handle, a.state]), [['bluesky', bsky.handle, 'connected']]);
+    });
+
+    step('the disconnect dialog: the focus starts on Cancel, Tab and Shift+Tab stay inside, Escape closes it and returns to its button', async () => {
+      const disc = row(bsky.handle).getByRole('button', { name: L.disconnectNamed(bsky.handle) });
+      await K.tabTo(disc, 'Disconnect', { back: true });
+      await K.expectFocus(disc, 'Disconnect');
+      await page.keyboard.press('Enter');
+      await expectVisible(alertDialog(), 'the disconnect dialog');
+      await expectText(alertDialog().getByRole('heading'), L.disconnectTitle(bsky.handle));
+      await K.expectFocus(alertDialog().getByRole('button', { name: L.cancel, exact: true }), 'Cancel, the safe choice');
+      // Three buttons (Close, Cancel, Disconnect): seven presses go round twice.
+      const fwd = await K.trapped(alertDialog(), 'Tab', 7);
+      const back = await K.trapped(alertDialog(), 'Shift+Tab', 7);
+      for (const seen of [fwd, back]) {
+        assert.deepEqual(new Set(seen), new Set([L.close, L.cancel, L.disconnectConfirm]), `every button, and only them: ${seen}`);
+      }
+      await shoot(page, lang, 'kbd-02-disconnect-dialog', { keepNotices: true });
+      await page.keyboard.press('Escape');
+      await expectHidden(alertDialog(), 'the dialog after Escape');
+      await K.expectFocus(disc, 'Disconnect, after Escape');
+      assert.equal((await goCall(page, 'Accounts', 'List', ws.id)).length, 1, 'Escape disconnects nothing');
+    });
+
+    step('Mastodon’s waiting dialog: the focus on Cancel, Escape ends the sign-in and returns to the field it came from', async () => {
+      await fetch(`${fakeMastodon.url}/_test/hold?on=1`);
+      try {
+        const mast = connectBtn('Mastodon');
+        await K.tabTo(mast, 'Connect Mastodon');
+        await page.keyboard.press('Enter');
+        const form = main().locator('#acc-form-mastodon');
+        const server = form.getByLabel(L.instance);
+        await K.expectFocus(server, 'the instance field');
+        await page.keyboard.type(fakeMastodon.url);
+        await page.keyboard.press('Enter');
+        await expectText(dialog().getByRole('heading'), L.waitingTitle);
+        await K.expectFocus(dialog().getByRole('button', { name: L.cancel, exact: true }), 'Cancel in the waiting dialog');
+        await K.trapped(dialog(), 'Tab', 3);
+        await page.keyboard.press('Escape');
+        await expectHidden(dialog(), 'the waiting dialog after Escape');
+        await expectText(page.getByRole('status'), L.cancelled);
+        await K.expectFocus(server, 'the instance field it was opened from, after Escape');
+        assert.equal((await goCall(page, 'Accounts', 'List', ws.id)).length, 1, 'nothing added');
+      } finally {
+        await fetch(`${fakeMastodon.url}/_test/hold?on=0`);
+      }
+    });
+
+    step('disconnecting by keyboard: Space, Tab to Disconnect, Enter; the focus lands on the networks to connect', async () => {
+      const disc = row(bsky.handle).getByRole('button', { name: L.disconnectNamed(bsky.handle) });
+      await K.tabTo(disc, 'Disconnect', { back: true });
+      await page.keyboard.press('Space');
+      await expectVisible(alertDialog(), 'the disconnect dialog');
+      await K.expectFocus(alertDialog().getByRole('button', { name: L.cancel, exact: true }), 'Cancel');
+      await page.keyboard.press('Tab');
+      const confirm = alertDialog().getByRole('button', { name: L.disconnectConfirm, exact: true });
+      await K.expectFocus(confirm, 'Disconnect in the dialog');
+      await page.keyboard.press('Enter');
+      await expectHidden(alertDialog(), 'the dialog once disconnected');
+      await expectText(page.getByRole('status'), L.disconnected(bsky.handle));
+      assert.equal((await goCall(page, 'Accounts', 'List', ws.id)).length, 0);
+      // Its button went with the account: the first network to connect takes the focus.
+      await K.expectFocus(main().getByRole('list', { name: L.readyNets }).getByRole('button').first(), 'the first network to connect');
+      assert.match(await K.focusName(), new RegExp(`^${L.connect('')}`), 'a Connect button');
+      await shoot(page, lang, 'kbd-03-disconnected', { keepNotices: true });
       assert.deepEqual(S.pageErrors, []);
     });
   });

@@ -214,10 +214,14 @@ after(async () => {
 });
 }
 
-/** shoot saves the page in light and dark, once the notices are closed. */
-export async function shoot(page, lang, name) {
+/**
+ * shoot saves the page in light and dark, once the notices are closed;
+ * keepNotices leaves them (closing them is a click, which moves the focus a
+ * keyboard-only scenario is checking).
+ */
+export async function shoot(page, lang, name, { keepNotices = false } = {}) {
   const closers = page.getByRole('status').getByRole('button');
-  while ((await closers.count()) > 0) await closers.first().click();
+  while (!keepNotices && (await closers.count()) > 0) await closers.first().click();
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(120);
