@@ -975,7 +975,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await appReady(page);
       await expectVisible(sidebar().getByRole('button', { name: 'Atelier Nord', exact: true }), 'Atelier Nord, without a badge');
       await expectVisible(sidebar().getByRole('button', { name: 'Café Lumière', exact: true }), 'Café Lumière, without a badge');
-      assert.equal(await sidebar().getByRole('img').count(), 0, 'no badge in the sidebar');
+      assert.equal(await sidebar().locator('.attn').count(), 0, 'no badge in the sidebar');
       assert.equal(await section().count(), 0, 'no attention list on the overview');
     });
 
@@ -988,12 +988,15 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
         return list.length === 1 ? list : false;
       }, 'the refused publication marking the account', 60_000);
       assert.deepEqual([attn.id, attn.workspaceId, attn.state], [mast.id, cafe.id, 'needs_reconnect']);
-      // The sidebar: the badge names the reason, and so the client's button.
-      const badge = sidebar().getByRole('img', { name: L.toReconnect, exact: true });
-      await expectVisible(badge, 'the badge on Café Lumière');
-      await expectText(badge, '1');
-      await expectVisible(sidebar().getByRole('button', { name: L.toReconnect }), 'the reason in the client button’s name');
-      await expectText(sidebar().getByRole('button', { name: L.toReconnect }), 'Café Lumière');
+      // The sidebar: a badge on the client, whose button keeps its name
+      // and is described by the reason.
+      const cafeButton = sidebar().getByRole('button', { name: 'Café Lumière', exact: true });
+      await expectVisible(cafeButton.locator('.attn'), 'the badge on Café Lumière');
+      await expectText(cafeButton.locator('.attn'), '1');
+      assert.equal(await cafeButton.locator('.attn').getAttribute('title'), L.toReconnect);
+      const describedBy = await cafeButton.getAttribute('aria-describedby');
+      assert.ok(describedBy, 'the client button is described by the reason');
+      assert.equal(await page.locator(`[id="${describedBy}"]`).textContent(), L.toReconnect);
       await expectVisible(sidebar().getByRole('button', { name: 'Atelier Nord', exact: true }), 'Atelier Nord still without a badge');
       // The overview: one line, client, network, handle and reason.
       await expectVisible(section(), 'the attention list');
@@ -1015,7 +1018,7 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await shoot(page, lang, 'acc-12-attention-accounts-tab');
       await row.getByRole('button', { name: L.reconnectNamed(mast.handle) }).click();
       await expectText(row, L.connected);
-      await expectHidden(sidebar().getByRole('img', { name: L.toReconnect }), 'the badge once reconnected');
+      await expectHidden(sidebar().locator('.attn'), 'the badge once reconnected');
       await sidebar().getByRole('button', { name: L.overviewNav, exact: true }).click();
       await expectVisible(main().getByRole('heading', { level: 1 }), 'the overview');
       assert.equal(await section().count(), 0, 'nothing needs attention any more');
