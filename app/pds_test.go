@@ -1,67 +1,26 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"net/http"
-	"os"
-	"strings"
 	"testing"
 
 	"relais/backend/network"
+	"relais/backend/network/bluesky/pdstest"
 	"relais/backend/vault"
 )
 
-// pdsUser is an account with an app password on the real Bluesky server
-// the test command runs (scripts/pds, RELAIS_PDS_URL).
-type pdsUser struct {
-	server, handle, appPassword string
-}
-
-// newPDSUser creates one; ok is false when no server runs (and the test
-// does not require one: RELAIS_REQUIRE_PDS=1 makes that a failure).
-func newPDSUser(t *testing.T) (u pdsUser, ok bool) {
+// newPDSUser creates an account with an app password on the real Bluesky
+// server the test command runs (pdstest); ok is false when no server runs
+// and none is required, and the test goes on without it.
+func newPDSUser(t *testing.T) (u pdstest.Account, ok bool) {
 	t.Helper()
-	server := strings.TrimRight(os.Getenv("RELAIS_PDS_URL"), "/")
+	server := pdstest.URL(t)
 	if server == "" {
-		if os.Getenv("RELAIS_REQUIRE_PDS") == "1" {
-			t.Fatal("RELAIS_PDS_URL is not set")
-		}
 		t.Log("RELAIS_PDS_URL is not set: no successful Bluesky connect (start a real Bluesky server with scripts/pds)")
 		return u, false
 	}
-	post := func(nsid, bearer string, in, out any) {
-		t.Helper()
-		b, _ := json.Marshal(in)
-		req, _ := http.NewRequest("POST", server+"/xrpc/"+nsid, bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: HTTP %d", nsid, resp.StatusCode)
-		}
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "s" + hex.EncodeToString(b)
-	var created struct{ Handle, AccessJwt string }
-	post("com.atproto.server.createAccount", "", map[string]string{
-		"handle": name + ".test", "email": name + "@example.com", "password": "pw-" + name + name}, &created)
-	var app struct{ Password string }
-	post("com.atproto.server.createAppPassword", created.AccessJwt, map[string]string{"name": "relais"}, &app)
-	return pdsUser{server: server, handle: created.Handle, appPassword: app.Password}, true
+	return pdstest.NewAccount(t, server), true
 }
 
 // sealedToken reads an account's token from the vault, to know which

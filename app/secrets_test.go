@@ -73,17 +73,17 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	bskyID := ""
 	pds, withPDS := newPDSUser(t)
 	if withPDS {
-		got, err := a.Accounts.ConnectBluesky(ws.ID, pds.server, pds.handle, pds.appPassword)
+		got, err := a.Accounts.ConnectBluesky(ws.ID, pds.Server, pds.Handle, pds.AppPassword)
 		call("Accounts.ConnectBluesky")(got, err)
 		if err != nil || len(got) != 1 {
 			t.Fatalf("ConnectBluesky on the real server = %+v, %v", got, err)
 		}
 		bskyID = got[0].ID
 		tok := sealedToken(t, a, bskyID)
-		if tok.Access == "" || tok.Refresh == "" || tok.Password != pds.appPassword {
+		if tok.Access == "" || tok.Refresh == "" || tok.Password != pds.AppPassword {
 			t.Fatalf("the sealed Bluesky token lacks its session or app password")
 		}
-		bskySecrets = append(bskySecrets, pds.appPassword, tok.Access, tok.Refresh)
+		bskySecrets = append(bskySecrets, pds.AppPassword, tok.Access, tok.Refresh)
 	}
 	call("Accounts.ConnectOAuth")(a.Accounts.ConnectOAuth(ws.ID, "linkedin"))
 	list, err := a.Accounts.List(ws.ID)
@@ -94,7 +94,7 @@ func TestNoSecretCrossesTheSeam(t *testing.T) {
 	call("Accounts.Reconnect")(a.Accounts.Reconnect(list[0].ID, ""))
 	if withPDS {
 		// A reconnect opens a new session: new tokens to search for.
-		call("Accounts.Reconnect")(a.Accounts.Reconnect(bskyID, pds.appPassword))
+		call("Accounts.Reconnect")(a.Accounts.Reconnect(bskyID, pds.AppPassword))
 		tok := sealedToken(t, a, bskyID)
 		bskySecrets = append(bskySecrets, tok.Access, tok.Refresh)
 	}

@@ -1,63 +1,24 @@
 package account_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"relais/backend/network"
 	"relais/backend/network/bluesky"
+	"relais/backend/network/bluesky/pdstest"
 	"relais/backend/vault"
 )
 
 // pdsAccount creates an account and an app password on the real Bluesky
-// server the test command runs (RELAIS_PDS_URL).
+// server the test command runs (pdstest), or skips without one.
 func pdsAccount(t *testing.T) (server, handle, appPassword string) {
 	t.Helper()
-	server = strings.TrimRight(os.Getenv("RELAIS_PDS_URL"), "/")
-	if server == "" {
-		if os.Getenv("RELAIS_REQUIRE_PDS") == "1" {
-			t.Fatal("RELAIS_PDS_URL is not set")
-		}
-		t.Skip("RELAIS_PDS_URL is not set: start a real Bluesky server with scripts/pds")
-	}
-	post := func(nsid, bearer string, in, out any) {
-		t.Helper()
-		b, _ := json.Marshal(in)
-		req, _ := http.NewRequest("POST", server+"/xrpc/"+nsid, bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: HTTP %d", nsid, resp.StatusCode)
-		}
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "v" + hex.EncodeToString(b)
-	var created struct{ Handle, AccessJwt string }
-	post("com.atproto.server.createAccount", "", map[string]string{
-		"handle": name + ".test", "email": name + "@example.com", "password": "pw-" + name + name}, &created)
-	var app struct{ Password string }
-	post("com.atproto.server.createAppPassword", created.AccessJwt, map[string]string{"name": "relais"}, &app)
-	return server, created.Handle, app.Password
+	a := pdstest.NewAccount(t, pdstest.Server(t))
+	return a.Server, a.Handle, a.AppPassword
 }
 
 // A refused access token (expired early, invalidated by the server) is

@@ -31,6 +31,7 @@ import (
 	"relais/backend/account"
 	"relais/backend/network"
 	"relais/backend/network/bluesky"
+	"relais/backend/network/bluesky/pdstest"
 	"relais/backend/network/mastodon"
 	"relais/backend/network/mastodon/mastodontest"
 	"relais/backend/schedule"
@@ -331,18 +332,8 @@ func TestProofFaultyNetworkMastodon(t *testing.T) {
 // for it with the Bluesky client, as connecting it in Relais does.
 func pdsAccount(t *testing.T, server string) (did string, acc account.Account, tok network.Token) {
 	t.Helper()
-	name := fmt.Sprintf("proof%d%04d", time.Now().UnixNano()%1e9, rand.IntN(10000))
-	body, _ := json.Marshal(map[string]string{"handle": name + ".test", "email": name + "@example.com", "password": "pw-" + name})
-	resp, err := http.Post(server+"/xrpc/com.atproto.server.createAccount", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("createAccount: HTTP %d %s", resp.StatusCode, raw)
-	}
-	grants, err := (&bluesky.Client{}).Connect(context.Background(), network.Request{Server: server, Identifier: name + ".test", Password: "pw-" + name})
+	a := pdstest.NewAccount(t, server)
+	grants, err := (&bluesky.Client{}).Connect(context.Background(), network.Request{Server: server, Identifier: a.Handle, Password: a.Password})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,13 +379,7 @@ func pdsTexts(t *testing.T, server, did string) map[string]int {
 }
 
 func TestProofFaultyNetworkBluesky(t *testing.T) {
-	server := strings.TrimRight(os.Getenv("RELAIS_PDS_URL"), "/")
-	if server == "" {
-		if os.Getenv("RELAIS_REQUIRE_PDS") == "1" {
-			t.Fatal("RELAIS_PDS_URL is not set")
-		}
-		t.Skip("RELAIS_PDS_URL is not set: start a real Bluesky server with scripts/pds")
-	}
+	server := pdstest.Server(t)
 	u, _ := url.Parse(server)
 	proxy := newFaultProxy(t, u.Host, 0.1, 0.1, 0.1)
 	accts := &accounts{}

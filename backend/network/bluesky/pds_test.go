@@ -13,126 +13,20 @@ package bluesky
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"relais/backend/network"
+	"relais/backend/network/bluesky/pdstest"
 )
-
-// pdsURL is the real server's URL, or skips (fails when required).
-func pdsURL(t *testing.T) string {
-	t.Helper()
-	u := strings.TrimRight(os.Getenv("RELAIS_PDS_URL"), "/")
-	if u != "" {
-		return u
-	}
-	msg := "RELAIS_PDS_URL is not set: start a real Bluesky server with `scripts/pds start DIR` and set RELAIS_PDS_URL to the URL it prints"
-	if os.Getenv("RELAIS_REQUIRE_PDS") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// testAccount is an account created on the real server for one test.
-type testAccount struct {
-	DID, Handle, Email string
-	Password           string // the account password
-	AppPassword        string // what a user pastes into Relais
-	access             string // a full-access session of the account
-}
-
-func randomHex(t *testing.T, n int) string {
-	t.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-// xrpc makes a raw XRPC call for the test's own setup, outside the client
-// under test.
-func xrpc(t *testing.T, server, method, nsid, bearer string, in, out any) (int, []byte) {
-	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, server+"/xrpc/"+nsid, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s: %v", nsid, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out != nil && resp.StatusCode == 200 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s: %v in %s", nsid, err, raw)
-		}
-	}
-	return resp.StatusCode, raw
-}
-
-func mustXRPC(t *testing.T, server, method, nsid, bearer string, in, out any) {
-	t.Helper()
-	if status, raw := xrpc(t, server, method, nsid, bearer, in, out); status != 200 {
-		t.Fatalf("%s: HTTP %d %s", nsid, status, raw)
-	}
-}
-
-// newAccount creates an account with a random handle on server and an app
-// password for it.
-func newAccount(t *testing.T, server string) testAccount {
-	t.Helper()
-	name := "r" + randomHex(t, 6)
-	a := testAccount{Handle: name + ".test", Email: name + "@example.com", Password: "pw-" + randomHex(t, 12)}
-	var created struct {
-		DID       string `json:"did"`
-		Handle    string `json:"handle"`
-		AccessJWT string `json:"accessJwt"`
-	}
-	mustXRPC(t, server, "POST", "com.atproto.server.createAccount", "",
-		map[string]string{"handle": a.Handle, "email": a.Email, "password": a.Password}, &created)
-	a.DID, a.access = created.DID, created.AccessJWT
-	if created.Handle != a.Handle {
-		t.Fatalf("createAccount handle = %q; want %q", created.Handle, a.Handle)
-	}
-	var app struct {
-		Password string `json:"password"`
-	}
-	mustXRPC(t, server, "POST", "com.atproto.server.createAppPassword", a.access,
-		map[string]string{"name": "relais-" + randomHex(t, 3)}, &app)
-	a.AppPassword = app.Password
-	return a
-}
 
 func connect(t *testing.T, c *Client, server, id, pw string) network.Grant {
 	t.Helper()
@@ -147,8 +41,8 @@ func connect(t *testing.T, c *Client, server, id, pw string) network.Grant {
 }
 
 func TestConnectAppPassword(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	before := time.Now()
 	g := connect(t, c, server, "  @"+a.Handle+" ", a.AppPassword)
@@ -193,8 +87,8 @@ func TestConnectAppPassword(t *testing.T) {
 }
 
 func TestConnectOtherIdentifiers(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	for _, id := range []string{a.Email, a.DID, strings.ToUpper(a.Handle)} {
 		g := connect(t, c, server, id, a.AppPassword)
@@ -205,13 +99,13 @@ func TestConnectOtherIdentifiers(t *testing.T) {
 }
 
 func TestConnectProfileRecord(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	// An avatar and a display name, as the Bluesky app stores them.
-	avatar := []byte("\x89PNG\r\n\x1a\n" + randomHex(t, 32))
+	avatar := []byte("\x89PNG\r\n\x1a\n" + pdstest.RandomHex(t, 32))
 	req, _ := http.NewRequest("POST", server+"/xrpc/com.atproto.repo.uploadBlob", bytes.NewReader(avatar))
 	req.Header.Set("Content-Type", "image/png")
-	req.Header.Set("Authorization", "Bearer "+a.access)
+	req.Header.Set("Authorization", "Bearer "+a.AccessJWT)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +118,7 @@ func TestConnectProfileRecord(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("uploadBlob: HTTP %d %v", resp.StatusCode, err)
 	}
-	mustXRPC(t, server, "POST", "com.atproto.repo.putRecord", a.access, map[string]any{
+	pdstest.MustXRPC(t, server, "POST", "com.atproto.repo.putRecord", a.AccessJWT, map[string]any{
 		"repo": a.DID, "collection": "app.bsky.actor.profile", "rkey": "self",
 		"record": map[string]any{"$type": "app.bsky.actor.profile", "displayName": "Boulangerie Martin", "avatar": up.Blob},
 	}, nil)
@@ -269,13 +163,13 @@ func assertNoSecret(t *testing.T, err error, secrets ...string) {
 }
 
 func TestConnectWrongPassword(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
-	wrong := "xxxx-" + randomHex(t, 8)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
+	wrong := "xxxx-" + pdstest.RandomHex(t, 8)
 	for _, tc := range []struct{ name, id, pw string }{
 		{"wrong password", a.Handle, wrong},
-		{"unknown handle", "nobody-" + randomHex(t, 4) + ".test", a.AppPassword},
-		{"unknown email", "nobody-" + randomHex(t, 4) + "@example.com", a.AppPassword},
+		{"unknown handle", "nobody-" + pdstest.RandomHex(t, 4) + ".test", a.AppPassword},
+		{"unknown email", "nobody-" + pdstest.RandomHex(t, 4) + "@example.com", a.AppPassword},
 		{"empty password", a.Handle, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -290,8 +184,8 @@ func TestConnectWrongPassword(t *testing.T) {
 }
 
 func TestRefresh(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	ctx := context.Background()
 	old := connect(t, c, server, a.Handle, a.AppPassword).Token
@@ -321,7 +215,7 @@ func TestRefresh(t *testing.T) {
 	// refresh token id as the first rotation, so a refresh whose answer
 	// was lost can be retried safely.
 	var again session
-	status, raw := xrpc(t, server, "POST", "com.atproto.server.refreshSession", old.Refresh, nil, &again)
+	status, raw := pdstest.XRPC(t, server, "POST", "com.atproto.server.refreshSession", old.Refresh, nil, &again)
 	if status != 200 {
 		t.Fatalf("old refresh token within the grace period: HTTP %d %s; want 200", status, raw)
 	}
@@ -349,7 +243,7 @@ func TestRefresh(t *testing.T) {
 	// so an upgrade that changes it is noticed; Relais never keeps a spent
 	// refresh token, so a disconnect through it leaves nothing usable.
 	var back session
-	status, raw = xrpc(t, server, "POST", "com.atproto.server.refreshSession", old.Refresh, nil, &back)
+	status, raw = pdstest.XRPC(t, server, "POST", "com.atproto.server.refreshSession", old.Refresh, nil, &back)
 	if status != 200 || jti(back.RefreshJWT) != jti(fresh.Refresh) {
 		t.Errorf("spent refresh token after deleteSession of its successor: HTTP %d %s; this PDS used to re-issue the deleted session", status, raw)
 	} else {
@@ -371,8 +265,8 @@ func jti(jwt string) string {
 }
 
 func TestRefreshAfterSessionDeleted(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	ctx := context.Background()
 	tok := connect(t, c, server, a.Handle, a.AppPassword).Token
@@ -411,8 +305,8 @@ func TestRefreshAfterSessionDeleted(t *testing.T) {
 }
 
 func TestRefreshAppPasswordRevoked(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	ctx := context.Background()
 	tok := connect(t, c, server, a.Handle, a.AppPassword).Token
@@ -423,9 +317,9 @@ func TestRefreshAppPasswordRevoked(t *testing.T) {
 			Name string `json:"name"`
 		} `json:"passwords"`
 	}
-	mustXRPC(t, server, "GET", "com.atproto.server.listAppPasswords", a.access, nil, &list)
+	pdstest.MustXRPC(t, server, "GET", "com.atproto.server.listAppPasswords", a.AccessJWT, nil, &list)
 	for _, p := range list.Passwords {
-		mustXRPC(t, server, "POST", "com.atproto.server.revokeAppPassword", a.access, map[string]string{"name": p.Name}, nil)
+		pdstest.MustXRPC(t, server, "POST", "com.atproto.server.revokeAppPassword", a.AccessJWT, map[string]string{"name": p.Name}, nil)
 	}
 
 	_, err := c.Refresh(ctx, server, nil, tok)
@@ -440,8 +334,8 @@ func TestRefreshAppPasswordRevoked(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	ctx := context.Background()
 	tok := connect(t, c, server, a.Handle, a.AppPassword).Token
@@ -468,8 +362,8 @@ func TestVerify(t *testing.T) {
 }
 
 func TestRevoke(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	ctx := context.Background()
 	tok := connect(t, c, server, a.Handle, a.AppPassword).Token
@@ -477,7 +371,7 @@ func TestRevoke(t *testing.T) {
 		t.Fatalf("Revoke: %v", err)
 	}
 	// The refresh token is dead at the server.
-	if status, _ := xrpc(t, server, "POST", "com.atproto.server.refreshSession", tok.Refresh, nil, nil); status == 200 {
+	if status, _ := pdstest.XRPC(t, server, "POST", "com.atproto.server.refreshSession", tok.Refresh, nil, nil); status == 200 {
 		t.Error("refreshSession after Revoke succeeded")
 	}
 	// Revoking again, or a token with nothing to revoke, is not an error.
@@ -530,8 +424,8 @@ func TestUnreachable(t *testing.T) {
 }
 
 func TestServerAddressNormalised(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	// The way a user may type a loopback server: upper-case scheme, a
 	// trailing slash, a path.
 	typed := "HTTP://" + strings.TrimPrefix(server, "http://") + "/some/page/"
@@ -544,8 +438,8 @@ func TestServerAddressNormalised(t *testing.T) {
 // TestConnectVerifyTime measures what the issue asks: connecting an
 // account (createSession and profile) then the first verified call.
 func TestConnectVerifyTime(t *testing.T) {
-	server := pdsURL(t)
-	a := newAccount(t, server)
+	server := pdstest.Server(t)
+	a := pdstest.NewAccount(t, server)
 	c := &Client{}
 	ctx := context.Background()
 	const runs = 5

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"relais/backend/network"
+	"relais/backend/network/bluesky/pdstest"
 	"relais/backend/schedule"
 )
 
@@ -39,9 +40,9 @@ func pngBytes(t *testing.T, w, h int) []byte {
 }
 
 // publishAccount connects a fresh account on the real server.
-func publishAccount(t *testing.T, server string) (testAccount, schedule.Account) {
+func publishAccount(t *testing.T, server string) (pdstest.Account, schedule.Account) {
 	t.Helper()
-	ta := newAccount(t, server)
+	ta := pdstest.NewAccount(t, server)
 	g := connect(t, &Client{}, server, ta.Handle, ta.AppPassword)
 	return ta, schedule.Account{ID: "acct-" + ta.Handle, Network: network.Bluesky, Server: server,
 		RemoteID: g.Profile.RemoteID, Handle: g.Profile.Handle, Token: g.Token}
@@ -83,7 +84,7 @@ type record struct {
 func getRec(t *testing.T, server, did, rkey string) (record, int) {
 	t.Helper()
 	var r record
-	status, _ := xrpc(t, server, "GET", "com.atproto.repo.getRecord?"+url.Values{"repo": {did}, "collection": {postCollection}, "rkey": {rkey}}.Encode(), "", nil, &r)
+	status, _ := pdstest.XRPC(t, server, "GET", "com.atproto.repo.getRecord?"+url.Values{"repo": {did}, "collection": {postCollection}, "rkey": {rkey}}.Encode(), "", nil, &r)
 	return r, status
 }
 
@@ -92,14 +93,14 @@ func countPosts(t *testing.T, server, did string) int {
 	var out struct {
 		Records []json.RawMessage `json:"records"`
 	}
-	mustXRPC(t, server, "GET", "com.atproto.repo.listRecords?"+url.Values{"repo": {did}, "collection": {postCollection}, "limit": {"100"}}.Encode(), "", nil, &out)
+	pdstest.MustXRPC(t, server, "GET", "com.atproto.repo.listRecords?"+url.Values{"repo": {did}, "collection": {postCollection}, "limit": {"100"}}.Encode(), "", nil, &out)
 	return len(out.Records)
 }
 
 func TestPublishPost(t *testing.T) {
-	server := pdsURL(t)
+	server := pdstest.Server(t)
 	ta, a := publishAccount(t, server)
-	friend := newAccount(t, server)
+	friend := pdstest.NewAccount(t, server)
 	ctx := context.Background()
 	p := &Publisher{}
 	img1, img2 := pngBytes(t, 120, 68), pngBytes(t, 50, 50)
@@ -193,7 +194,7 @@ func TestPublishPost(t *testing.T) {
 }
 
 func TestPublishLinkCard(t *testing.T) {
-	server := pdsURL(t)
+	server := pdstest.Server(t)
 	ta, a := publishAccount(t, server)
 	key := schedule.Key{ID: schedule.NewKey(time.Now())}
 	if _, err := (&Publisher{}).Publish(context.Background(), a, schedule.Payload{Text: "Notre nouvelle carte", Link: "https://example.com/carte", Title: "La carte"}, key); err != nil {
@@ -207,14 +208,14 @@ func TestPublishLinkCard(t *testing.T) {
 			} `json:"embed"`
 		} `json:"value"`
 	}
-	xrpc(t, server, "GET", "com.atproto.repo.getRecord?"+url.Values{"repo": {ta.DID}, "collection": {postCollection}, "rkey": {key.ID}}.Encode(), "", nil, &r)
+	pdstest.XRPC(t, server, "GET", "com.atproto.repo.getRecord?"+url.Values{"repo": {ta.DID}, "collection": {postCollection}, "rkey": {key.ID}}.Encode(), "", nil, &r)
 	if r.Value.Embed.Type != "app.bsky.embed.external" || r.Value.Embed.External["uri"] != "https://example.com/carte" || r.Value.Embed.External["title"] != "La carte" {
 		t.Errorf("embed = %+v", r.Value.Embed)
 	}
 }
 
 func TestPublishErrors(t *testing.T) {
-	server := pdsURL(t)
+	server := pdstest.Server(t)
 	ta, a := publishAccount(t, server)
 	ctx := context.Background()
 	p := &Publisher{}
