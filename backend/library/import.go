@@ -252,14 +252,20 @@ func (l *Library) importOne(ctx context.Context, workspace string, f File) (impo
 	}
 	// Several 100 MP pictures decoded at once by one worker per core
 	// would take gigabytes: wait until this one's pixels fit the budget.
-	weight, err := l.decodeMem.acquire(ctx, decodeWeight(data))
+	// The header is read once: it refuses what cannot be decoded before
+	// any wait, and gives the weight.
+	probed, err := probe(data)
+	if err != nil {
+		return fail(err)
+	}
+	weight, err := l.decodeMem.acquire(ctx, decodeWeight(probed))
 	if err != nil {
 		return fail(err)
 	}
 	if l.decodeHook != nil {
 		l.decodeHook(true, weight)
 	}
-	p, err := decode(data)
+	p, err := decodeProbed(data, probed)
 	if l.decodeHook != nil {
 		l.decodeHook(false, weight)
 	}

@@ -1,10 +1,7 @@
 package library
 
 import (
-	"bytes"
 	"context"
-	"image"
-	"image/color"
 	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
@@ -17,22 +14,16 @@ import (
 // PNG) counts as the whole budget: it is decoded alone, never refused.
 const DecodeBudget = 512 << 20
 
-// decodeWeight is what decoding data is expected to take, in bytes: the
+// decodeWeight is what decoding p is expected to take, in bytes: the
 // pixels at the size the header announces, 8 bytes each for 16-bit
 // pictures, 4 otherwise (the decoders' RGBA/NRGBA; YCbCr and paletted
-// pictures take less, so this errs on the safe side). A header that does
-// not parse weighs 1: decoding will refuse it at once.
-func decodeWeight(data []byte) int64 {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return 1
-	}
+// pictures take less, so this errs on the safe side).
+func decodeWeight(p probed) int64 {
 	bpp := int64(4)
-	switch cfg.ColorModel {
-	case color.RGBA64Model, color.NRGBA64Model, color.Gray16Model, color.Alpha16Model:
+	if p.deep {
 		bpp = 8
 	}
-	return int64(cfg.Width) * int64(cfg.Height) * bpp
+	return int64(p.width) * int64(p.height) * bpp
 }
 
 // memSem is golang.org/x/sync/semaphore's weighted semaphore over a byte

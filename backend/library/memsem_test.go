@@ -72,7 +72,11 @@ func TestImportDecodeMemoryBound(t *testing.T) {
 			heavy.SetNRGBA64(x, y, color.NRGBA64{uint16(x * 200), uint16(y * 200), 0x8000, 0xffff})
 		}
 	}
-	if w := decodeWeight(pngOf(t, heavy)); w != 300*300*8 || w <= budget {
+	hp, err := probe(pngOf(t, heavy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := decodeWeight(hp); w != 300*300*8 || w <= budget {
 		t.Fatalf("16-bit PNG weighs %d; want %d, over the budget %d", w, 300*300*8, budget)
 	}
 	files = append(files[:6], append([]File{{Name: "heavy16.png", Data: pngOf(t, heavy)}}, files[6:]...)...)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type probed struct {
 	orient   int // EXIF orientation, 1..8
 	takenAt  time.Time
 	animated bool
+	deep     bool // 16 bits per channel: decoded at 8 bytes a pixel
 }
 
 // sniff names a file's format from its first bytes. Formats Relais does not
@@ -84,6 +86,10 @@ func probe(data []byte) (p probed, err error) {
 		return p, fmt.Errorf("%w: %d×%d", ErrTooManyPixels, cfg.Width, cfg.Height)
 	}
 	p.width, p.height = cfg.Width, cfg.Height
+	switch cfg.ColorModel {
+	case color.RGBA64Model, color.NRGBA64Model, color.Gray16Model, color.Alpha16Model:
+		p.deep = true
+	}
 	// A file far too small for the pixels it announces is truncated (or a
 	// bomb): refuse it before allocating them. The ratios are beyond what
 	// the formats can reach (JPEG spends at least 12 bits per 16×16
@@ -120,6 +126,12 @@ func decode(data []byte) (decoded, error) {
 	if err != nil {
 		return decoded{probed: p}, err
 	}
+	return decodeProbed(data, p)
+}
+
+// decodeProbed is decode for data that probe has already read as p: the
+// import probes first, to weigh the picture before waiting for memory.
+func decodeProbed(data []byte, p probed) (decoded, error) {
 	pic, err := rendition.Open(data, p.orient)
 	if errors.Is(err, rendition.ErrTooManyPixels) {
 		return decoded{probed: p}, fmt.Errorf("%w: %v", ErrTooManyPixels, err)
