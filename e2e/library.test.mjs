@@ -335,8 +335,13 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectText(count(), L.count(1));
       await main().getByRole('button', { name: L.clear }).click();
       await expectText(count(), L.count(3));
-      // Dates: everything was imported today; nothing from tomorrow on.
-      const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+      // Dates: everything was imported today; nothing from tomorrow on. The
+      // days are the client's (Paris), not UTC's: between 23:00 and midnight
+      // UTC, Paris is already on the next day.
+      const day = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+      const tomorrow = day(Date.now() + 86400000);
+      await main().getByLabel(L.from).fill(day(Date.now()));
+      await expectText(count(), L.count(3));
       await main().getByLabel(L.from).fill(tomorrow);
       await expectText(main().getByText(L.noMatch), L.noMatch);
       await main().getByRole('button', { name: L.clear }).click();

@@ -123,4 +123,15 @@ describe('dates for Go', () => {
     expect(dayStart('')).toBe('');
     expect(toGoQuery({ ...emptyQuery('w'), from: '2026-03-01' }).to).toBe('');
   });
+
+  it("reads the days on the client's wall clock, whatever this computer's zone", () => {
+    expect(dayStart('2026-03-01', 'Asia/Tokyo')).toBe('2026-02-28T15:00:00.000Z');
+    // Paris moves to summer time on 29 March 2026: 1 April starts at 22:00 UTC.
+    expect(dayEnd('2026-03-31', 'Europe/Paris')).toBe('2026-03-31T22:00:00.000Z');
+    expect(dayStart('2026-03-01', 'Europe/Paris')).toBe('2026-02-28T23:00:00.000Z');
+    expect(dayStart('2026-3-1', 'Europe/Paris')).toBe('');
+    const q = toGoQuery({ ...emptyQuery('w'), from: '2026-03-01', to: '2026-03-01', zone: 'America/New_York' });
+    expect([q.from, q.to]).toEqual(['2026-03-01T05:00:00.000Z', '2026-03-02T05:00:00.000Z']);
+    expect('zone' in q).toBe(false);
+  });
 });

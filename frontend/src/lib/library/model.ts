@@ -1,6 +1,7 @@
 // The visual library's shapes, and their conversion from what Go sends
 // (backend/library, backend/rendition through app/library.go; nil slices
 // arrive as null). Pure: no Wails, no DOM.
+import { addDays, parseKey, zonedInstant } from '../calendar/time';
 import { AppError } from '../errors';
 
 export type Format = 'jpeg' | 'png' | 'gif' | 'webp';
@@ -66,6 +67,11 @@ export interface SearchQuery {
   /** Dates as YYYY-MM-DD (the date inputs' values), or "": sent to Go as RFC 3339 instants. */
   from: string;
   to: string;
+  /**
+   * The IANA zone whose days `from` and `to` name: the open client's, as
+   * every date in the library is shown in it. "" uses this computer's clock.
+   */
+  zone?: string;
   used: Used;
   offset: number;
   limit: number;
@@ -353,21 +359,23 @@ export function batches<T extends { size: number }>(files: T[], budget: number):
 /**
  * dayStart and dayEnd turn a date input's value (YYYY-MM-DD) into the
  * RFC 3339 instants Go filters with, [from, to): the start of that day and
- * the start of the next, on this computer's clock. "" (no date) stays "".
+ * the start of the next, on `zone`'s wall clock (this computer's when
+ * zone is ""). "" (no date) stays "".
  */
-export function dayStart(ymd: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return '';
-  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).toISOString();
+export function dayStart(ymd: string, zone = ''): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(ymd)) return '';
+  if (zone) return zonedInstant(ymd, 0, zone).toISOString();
+  const { year, month, day } = parseKey(ymd);
+  return new Date(year, month - 1, day).toISOString();
 }
 
-export function dayEnd(ymd: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return '';
-  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1).toISOString();
+export function dayEnd(ymd: string, zone = ''): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(ymd)) return '';
+  return dayStart(addDays(ymd, 1), zone);
 }
 
 /** toGoQuery is the query as Go reads it (dates as instants). */
 export function toGoQuery(q: SearchQuery): SearchQuery {
-  return { ...q, tags: [...q.tags], from: dayStart(q.from), to: dayEnd(q.to) };
+  const { zone = '', ...rest } = q;
+  return { ...rest, tags: [...q.tags], from: dayStart(q.from, zone), to: dayEnd(q.to, zone) };
 }
