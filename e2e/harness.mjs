@@ -132,9 +132,22 @@ export async function expectHidden(locator, what) {
   });
 }
 
-/** go calls a bound Go method from the page: the backend's own view of the data. */
+/**
+ * go calls a bound Go method from the page: the backend's own view of the
+ * data. A call that never answers fails after a minute instead of holding
+ * the run: Wails recovers a panic in a bound method, logs it and never
+ * calls back, so without this a backend bug looks like a hung CI.
+ */
 export function goCall(page, facade, method, ...args) {
-  return page.evaluate(([f, m, a]) => window.go.app[f][m](...a), [facade, method, args]);
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Go call ${facade}.${method} did not answer within 60 s (a panic in the backend? see its log)`)),
+      60_000,
+    );
+  });
+  const call = page.evaluate(([f, m, a]) => window.go.app[f][m](...a), [facade, method, args]);
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }
 
 // A real PNG (solid colour with a lighter square), encoded here.

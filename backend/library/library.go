@@ -40,16 +40,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"relais/backend/blob"
 	"relais/backend/rendition"
 	"relais/backend/store"
+	"relais/backend/textfold"
 )
 
 // Table prefixes (the library owns 0x30–0x3F; see package store).
@@ -326,17 +323,9 @@ func (e *entry) snapshot() Asset {
 	return a
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // fold is the form text is compared in: accents removed, case folded,
 // spaces collapsed.
-func fold(s string) string {
-	out, _, err := transform.String(folder, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(strings.Join(strings.Fields(out), " "))
-}
+func fold(s string) string { return textfold.Fold(s) }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 

@@ -17,13 +17,11 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"relais/backend/account"
 	"relais/backend/network"
 	"relais/backend/store"
+	"relais/backend/textfold"
 	"relais/backend/workspace"
 )
 
@@ -191,12 +189,9 @@ func sniffDelimiter(text string) rune {
 	return ','
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 func foldHeader(h string) string {
-	out, _, _ := transform.String(folder, h)
 	var b strings.Builder
-	for _, r := range strings.ToLower(out) {
+	for _, r := range strings.ToLower(textfold.StripMarks(h)) {
 		if unicode.IsLetter(r) {
 			b.WriteRune(r)
 		}
@@ -204,10 +199,7 @@ func foldHeader(h string) string {
 	return b.String()
 }
 
-func foldName(s string) string {
-	out, _, _ := transform.String(folder, s)
-	return strings.ToLower(strings.Join(strings.Fields(out), " "))
-}
+func foldName(s string) string { return textfold.Fold(s) }
 
 // ImportPreview reads a CSV plan for a workspace and says what importing
 // it would store, row by row. Nothing is stored; the preview is kept

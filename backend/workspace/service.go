@@ -15,17 +15,14 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/disintegration/imaging"
 	"github.com/google/uuid"
 	_ "golang.org/x/image/webp"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"relais/backend/blob"
 	"relais/backend/store"
+	"relais/backend/textfold"
 )
 
 // Service manages workspaces in a store.
@@ -56,17 +53,9 @@ func namePrefix(name string) []byte {
 	return store.Key(store.IndexWorkspaceName, []byte(fold(name)), []byte{0})
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // fold is the form names are compared in: accents removed, case folded, so
 // "Café Lumière" and "cafe lumiere" are the same client.
-func fold(s string) string {
-	out, _, err := transform.String(folder, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(strings.Join(strings.Fields(out), " "))
-}
+func fold(s string) string { return textfold.Fold(s) }
 
 // List returns every workspace, archived ones included, by name.
 func (s *Service) List(ctx context.Context) ([]Workspace, error) {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -383,5 +385,56 @@ func TestMachineZoneIsValid(t *testing.T) {
 	t.Setenv("TZ", "Not/AZone")
 	if z := MachineZone(); checkZone(z) != nil {
 		t.Errorf("MachineZone() = %q, not a loadable zone", z)
+	}
+}
+
+// TestListWhileCreating lists while clients are being created, as the UI
+// does when each creation's event makes it reload the list. Names were once
+// folded through one shared transformer: under this load it corrupted
+// itself and every later Create and List panicked (the e2e's forty
+// clients hung on it).
+func TestListWhileCreating(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	done := make(chan struct{})
+	listed := make(chan error, 1)
+	go func() {
+		defer close(listed)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if _, err := s.List(ctx); err != nil {
+				listed <- err
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				if _, err := s.Create(ctx, Settings{Name: fmt.Sprintf("Clïent %d-%02d", g, i)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(done)
+	if err := <-listed; err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.List(ctx)
+	if err != nil || len(list) != 40 {
+		t.Fatalf("List = %d workspaces, %v; want 40", len(list), err)
+	}
+	if _, err := s.Create(ctx, Settings{Name: "CLIENT 2-07"}); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("a name differing only by case and accent: %v, want ErrNameTaken", err)
 	}
 }
