@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ func (v *Vault) Put(ctx context.Context, name string, secret []byte) error {
 	if err != nil {
 		return err
 	}
+	defer ks.wipe()
 	return v.db.Update(ctx, func(t *store.Txn) error { return v.putTx(t, ks, name, secret) })
 }
 
@@ -37,6 +39,7 @@ func (v *Vault) PutTx(ctx context.Context, t *store.Txn, name string, secret []b
 	if err != nil {
 		return err
 	}
+	defer ks.wipe()
 	return v.putTx(t, ks, name, secret)
 }
 
@@ -54,6 +57,7 @@ func (v *Vault) Get(ctx context.Context, name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer ks.wipe()
 	var rec sealedRecord
 	err = v.db.View(ctx, func(t *store.Txn) error { return t.Get(secretKey(name), &rec) })
 	if errors.Is(err, store.ErrNotFound) {
@@ -111,6 +115,7 @@ func (v *Vault) rotateWith(ctx context.Context, passphrase string, addKey bool) 
 	if err != nil {
 		return err
 	}
+	defer func() { ks.wipe() }() // the copy in hand at return
 	if cfg.Mode == ModePassphrase {
 		// Check the passphrase before touching anything. A rotation the
 		// user asks for is a passphrase try like Unlock, with the same
@@ -140,14 +145,15 @@ func (v *Vault) rotateWith(ctx context.Context, passphrase string, addKey bool) 
 			return err
 		}
 		v.mu.Lock()
-		v.keys = next
+		v.keys = next.clone() // the vault's own: Lock may wipe it while we re-seal
 		v.mu.Unlock()
+		ks.wipe()
 		ks = next
 	}
 	if err := v.reseal(ctx, ks); err != nil {
 		return err
 	}
-	final := &keySet{Current: ks.Current, Keys: map[uint32][]byte{ks.Current: ks.Keys[ks.Current]}}
+	final := &keySet{Current: ks.Current, Keys: map[uint32][]byte{ks.Current: bytes.Clone(ks.Keys[ks.Current])}}
 	if err := save(final); err != nil {
 		return err
 	}
@@ -278,7 +284,8 @@ func (v *Vault) Recover(ctx context.Context) ([]string, error) {
 
 // Unlocked reports whether secrets can be read and written now.
 func (v *Vault) Unlocked(ctx context.Context) bool {
-	_, err := v.keysFor(ctx)
+	ks, err := v.keysFor(ctx)
+	ks.wipe()
 	return err == nil
 }
 

@@ -118,6 +118,18 @@ func (k *keySet) clone() *keySet {
 	return c
 }
 
+// wipe zeroes the key bytes. Only the holder of a copy may wipe it: the
+// vault's own set is wiped by Lock, the copies keysFor hands out by the
+// call that asked for them.
+func (k *keySet) wipe() {
+	if k == nil {
+		return
+	}
+	for _, b := range k.Keys {
+		clear(b)
+	}
+}
+
 // config is the vault's record in the store: the mode and the install id
 // that names the keyring entry.
 type config struct {
@@ -426,11 +438,7 @@ func (e *WaitError) Unwrap() error { return e.Err }
 func (v *Vault) Lock() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.keys != nil {
-		for _, k := range v.keys.Keys {
-			clear(k)
-		}
-	}
+	v.keys.wipe()
 	v.keys = nil
 }
 
@@ -455,11 +463,17 @@ func (v *Vault) ChangePassphrase(ctx context.Context, old, new string) error {
 	return writeKeyFile(v.keyFile, new, v.kdf, ks)
 }
 
-// keysFor returns the unlocked key set, loading it from the keyring when
-// that is where it lives.
+// keysFor returns a copy of the unlocked key set, loading it from the
+// keyring when that is where it lives. The caller wipes the copy when done.
+// A copy, because Lock wipes the vault's own set at once: a token refresh
+// or a publish still sealing or opening with it would otherwise read a
+// healthy secret as tampered, or seal a new one under a zeroed key.
 func (v *Vault) keysFor(ctx context.Context) (*keySet, error) {
 	v.mu.RLock()
-	ks := v.keys
+	var ks *keySet
+	if v.keys != nil {
+		ks = v.keys.clone()
+	}
 	v.mu.RUnlock()
 	if ks != nil {
 		return ks, nil
@@ -477,7 +491,10 @@ func (v *Vault) keysFor(ctx context.Context) (*keySet, error) {
 		}
 		v.mu.RLock()
 		defer v.mu.RUnlock()
-		return v.keys, nil
+		if v.keys == nil {
+			return nil, ErrLocked
+		}
+		return v.keys.clone(), nil
 	}
 	return nil, ErrLocked
 }
