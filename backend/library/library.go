@@ -220,8 +220,12 @@ type Library struct {
 	// between writing a blob and committing its record).
 	gcGrace time.Duration
 
-	// commitMu serialises adding and removing records (the duplicate
-	// check of an import, Delete).
+	// commitMu serialises every write of records and usage: the duplicate
+	// check of an import, Delete, edits (modify, BulkTag) and MarkUsed.
+	// An edit works on the in-memory copy and then commits; two at once
+	// would each write their copy, and the later one silently undo the
+	// other (alt text saved on blur while the cropper saves a crop), or
+	// leave memory in a different order from the database.
 	commitMu sync.Mutex
 
 	mu     sync.RWMutex
@@ -445,6 +449,8 @@ func cleanTags(in []string) ([]string, error) {
 
 // modify applies fn to a copy of the asset and stores it.
 func (l *Library) modify(ctx context.Context, id string, fn func(*Asset) error) (Asset, error) {
+	l.commitMu.Lock()
+	defer l.commitMu.Unlock()
 	l.mu.RLock()
 	e := l.byID[id]
 	var old Asset
@@ -492,6 +498,8 @@ func (l *Library) BulkTag(ctx context.Context, ids []string, add, remove []strin
 	for _, t := range remove {
 		drop[fold(t)] = true
 	}
+	l.commitMu.Lock()
+	defer l.commitMu.Unlock()
 	l.mu.RLock()
 	next := make([]Asset, 0, len(ids))
 	for _, id := range ids {

@@ -24,6 +24,8 @@ func (l *Library) MarkUsed(ctx context.Context, asset, post string, scheduled bo
 	if post == "" || strings.ContainsRune(post, 0) {
 		return fmt.Errorf("%w: post id %q", ErrInvalid, post)
 	}
+	l.commitMu.Lock()
+	defer l.commitMu.Unlock()
 	l.mu.RLock()
 	ok := l.byID[asset] != nil
 	l.mu.RUnlock()
@@ -55,6 +57,8 @@ func (l *Library) MarkUsed(ctx context.Context, asset, post string, scheduled bo
 
 // Unmark records that post no longer uses asset.
 func (l *Library) Unmark(ctx context.Context, asset, post string) error {
+	l.commitMu.Lock()
+	defer l.commitMu.Unlock()
 	err := l.db.Update(ctx, func(t *store.Txn) error {
 		if err := t.Delete(usageKey(asset, post)); err != nil {
 			return err
