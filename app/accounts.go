@@ -18,6 +18,7 @@ type Accounts struct {
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // the OAuth flow waiting on the browser, if any
+	flow   uint64             // counts flows, so an old one cannot clear a newer one's cancel
 }
 
 // NetworkInfo says how the UI connects to a network.
@@ -143,12 +144,18 @@ func (f *Accounts) flowContext() (context.Context, func()) {
 	if f.cancel != nil {
 		f.cancel()
 	}
+	f.flow++
+	flow := f.flow
 	f.cancel = cancel
 	f.mu.Unlock()
 	return ctx, func() {
 		cancel()
 		f.mu.Lock()
-		f.cancel = nil
+		// Only this flow's own: a newer one (which cancelled this) keeps
+		// its Cancel button working.
+		if f.flow == flow {
+			f.cancel = nil
+		}
 		f.mu.Unlock()
 	}
 }
