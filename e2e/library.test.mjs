@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  addDays,
   eventually,
   expectHidden,
   expectText,
@@ -335,14 +336,17 @@ for (const lang of (process.env.RELAIS_E2E_LANGS || 'fr,en').split(',')) {
       await expectText(count(), L.count(1));
       await main().getByRole('button', { name: L.clear }).click();
       await expectText(count(), L.count(3));
-      // Dates: everything was imported today; nothing from tomorrow on. The
-      // days are the client's (Paris), not UTC's: between 23:00 and midnight
-      // UTC, Paris is already on the next day.
-      const day = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
-      const tomorrow = day(Date.now() + 86400000);
-      await main().getByLabel(L.from).fill(day(Date.now()));
+      // Dates, on the client's (Paris) calendar, not UTC's: from each
+      // visual's own day (taken, else imported) all three match; from the
+      // day after the latest, none. Days come from the visuals, not from
+      // "now", so a Paris midnight or a 25-hour night mid-test changes
+      // nothing.
+      const day = (iso) =>
+        new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+      const days = (await assets()).map((a) => day(a.takenAt || a.importedAt)).sort();
+      await main().getByLabel(L.from).fill(days[0]);
       await expectText(count(), L.count(3));
-      await main().getByLabel(L.from).fill(tomorrow);
+      await main().getByLabel(L.from).fill(addDays(days.at(-1), 1));
       await expectText(main().getByText(L.noMatch), L.noMatch);
       await main().getByRole('button', { name: L.clear }).click();
       await expectText(count(), L.count(3));
