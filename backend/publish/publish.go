@@ -121,6 +121,9 @@ func (c *Content) media(ctx context.Context, net string, ref post.AssetRef) (sch
 		return schedule.Media{}, ErrNoVisuals
 	}
 	a, err := c.visuals.Get(ctx, ref.AssetID)
+	if errors.Is(err, library.ErrNotFound) {
+		return schedule.Media{}, fmt.Errorf("publish: visual %s: %w", ref.AssetID, schedule.ErrVisualGone)
+	}
 	if err != nil {
 		return schedule.Media{}, fmt.Errorf("publish: visual %s: %w", ref.AssetID, err)
 	}

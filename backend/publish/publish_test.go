@@ -364,3 +364,19 @@ func TestFailedPostKeepsItsJobs(t *testing.T) {
 		}
 	}
 }
+
+// The user deletes a visual a planned post uses ("delete anyway"): loading
+// the post says a visual is gone, the cue the scheduler turns into "edit
+// the post" rather than an internal error.
+func TestLoadSaysWhenAVisualIsGone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	photo := e.importPhoto(t, "landscape.jpg")
+	p := e.plan(t, "La terrasse rouvre demain", time.Now().Add(time.Hour), photo.ID)
+	if err := e.lib.Delete(ctx, []string{photo.ID}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.content.Load(ctx, p.ID, p.Variants[0].ID); !errors.Is(err, schedule.ErrVisualGone) {
+		t.Fatalf("Load with the visual deleted: %v, want ErrVisualGone", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"relais/backend/network"
 	"relais/backend/store"
+	"relais/backend/vault"
 )
 
 // Options tunes an Engine; the zero value is what the app uses.
@@ -435,7 +436,7 @@ func publishAttempts(j *Job) int {
 func (e *Engine) prepare(ctx context.Context, j Job) (Publisher, Payload, Account, bool) {
 	pub := e.pubs[j.Network]
 	if pub == nil {
-		e.fail(ctx, j, Failure{Code: CodeNoPublisher, Action: ActionRetry, Reason: string(j.Network)})
+		e.fail(ctx, j, Failure{Code: CodeNoPublisher, Action: ActionRetry})
 		return nil, Payload{}, Account{}, false
 	}
 	p, err := e.content.Load(ctx, j.PostID, j.VariantID)
@@ -450,7 +451,12 @@ func (e *Engine) prepare(ctx context.Context, j Job) (Publisher, Payload, Accoun
 		if ctx.Err() != nil {
 			return nil, p, Account{}, false // closing: the index entry stays
 		}
-		e.fail(ctx, j, Failure{Code: CodeContent, Action: ActionRetry, Reason: err.Error()})
+		e.log.Warn("schedule: post unreadable", "job", j.ID, "err", err)
+		if errors.Is(err, ErrVisualGone) {
+			e.fail(ctx, j, Failure{Code: CodeVisualGone, Action: ActionEditPost})
+		} else {
+			e.fail(ctx, j, Failure{Code: CodeContent, Action: ActionRetry})
+		}
 		return nil, p, Account{}, false
 	}
 	tok, acc, err := e.accounts.Fresh(ctx, j.AccountID)
@@ -466,7 +472,12 @@ func (e *Engine) prepare(ctx context.Context, j Job) (Publisher, Payload, Accoun
 		if ctx.Err() != nil {
 			return nil, p, Account{}, false
 		}
-		e.fail(ctx, j, Failure{Code: CodeAccount, Action: ActionReconnect, Reason: err.Error()})
+		e.log.Warn("schedule: account unusable", "job", j.ID, "err", err)
+		if errors.Is(err, vault.ErrLocked) {
+			e.fail(ctx, j, Failure{Code: CodeLocked, Action: ActionUnlock})
+		} else {
+			e.fail(ctx, j, Failure{Code: CodeAccount, Action: ActionReconnect})
+		}
 		return nil, p, Account{}, false
 	}
 	a := Account{ID: acc.ID, Network: acc.Network, Server: acc.Server, RemoteID: acc.Profile.RemoteID, Handle: acc.Profile.Handle, Token: tok}

@@ -371,3 +371,42 @@ func FuzzKeyTID(f *testing.F) {
 		}
 	})
 }
+
+// TestFailuresFoundHere: a locked vault and a deleted visual are not the
+// network's doing. Each fails with its own code and action, and nothing is
+// passed off as "the network said" (the detail goes to the log).
+func TestFailuresFoundHere(t *testing.T) {
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	r := newRig(t, start)
+	due := start.Add(time.Minute)
+
+	r.accts.mu.Lock()
+	r.accts.locked = true
+	r.accts.mu.Unlock()
+	locked := r.plan("locked", due)
+	r.clock.Advance(time.Minute)
+	waitIdle(t, r.e)
+	if got := r.job(locked.ID); got.State != StateFailed || got.Failure == nil ||
+		*got.Failure != (Failure{Code: CodeLocked, Action: ActionUnlock}) {
+		t.Errorf("locked vault: %s %+v; want failed %s/%s with no reason", got.State, got.Failure, CodeLocked, ActionUnlock)
+	}
+	r.accts.mu.Lock()
+	r.accts.locked = false
+	r.accts.mu.Unlock()
+
+	gone := r.plan("gone", due.Add(time.Minute))
+	r.content.mu.Lock()
+	r.content.errs = map[string]error{"gone": fmt.Errorf("publish: visual a1: %w", ErrVisualGone)}
+	r.content.mu.Unlock()
+	r.clock.Advance(time.Minute)
+	waitIdle(t, r.e)
+	if got := r.job(gone.ID); got.State != StateFailed || got.Failure == nil ||
+		*got.Failure != (Failure{Code: CodeVisualGone, Action: ActionEditPost}) {
+		t.Errorf("deleted visual: %s %+v; want failed %s/%s with no reason", got.State, got.Failure, CodeVisualGone, ActionEditPost)
+	}
+	r.net.mu.Lock()
+	defer r.net.mu.Unlock()
+	if len(r.net.posts) != 0 {
+		t.Errorf("posts reached the network: %v", r.net.posts)
+	}
+}

@@ -10,17 +10,22 @@ import (
 	"relais/backend/account"
 	"relais/backend/network"
 	"relais/backend/store"
+	"relais/backend/vault"
 )
 
 // memContent is a Content over a map of payloads by post id.
 type memContent struct {
-	mu sync.Mutex
-	m  map[string]Payload
+	mu   sync.Mutex
+	m    map[string]Payload
+	errs map[string]error // what Load answers for a post instead
 }
 
 func (c *memContent) Load(_ context.Context, postID, _ string) (Payload, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.errs[postID]; err != nil {
+		return Payload{}, err
+	}
 	p, ok := c.m[postID]
 	if !ok {
 		return p, fmt.Errorf("%w: %s", ErrGone, postID)
@@ -44,6 +49,7 @@ type memAccounts struct {
 	revoked map[string]string
 	renewed map[string]int // renewals per account
 	renew   func() error   // what Renew answers; nil: renewal not possible
+	locked  bool           // the vault is locked: no token can be read
 }
 
 func newMemAccounts(accts ...account.Account) *memAccounts {
@@ -60,6 +66,9 @@ func (a *memAccounts) Fresh(_ context.Context, id string) (network.Token, accoun
 	acc, ok := a.m[id]
 	if !ok {
 		return network.Token{}, acc, account.ErrNotFound
+	}
+	if a.locked {
+		return network.Token{}, acc, fmt.Errorf("account: token of %s: %w", id, vault.ErrLocked)
 	}
 	if acc.NeedsReconnect {
 		return network.Token{}, acc, fmt.Errorf("%w: %s", network.ErrRevoked, acc.Problem)

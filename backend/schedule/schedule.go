@@ -80,6 +80,9 @@ var (
 	// ErrGone is what Content.Load returns for a post or variant that
 	// no longer exists: the job is cancelled.
 	ErrGone = errors.New("schedule: post or variant gone")
+	// ErrVisualGone is what Content.Load wraps when a visual the variant
+	// uses is no longer in the library: the user must edit the post.
+	ErrVisualGone = errors.New("schedule: a visual of the post is gone")
 )
 
 // State is where a job stands.
@@ -107,6 +110,8 @@ const (
 	ActionFixText       Action = "fixText"       // edit the text, then retry
 	ActionPickRendition Action = "pickRendition" // choose another image rendition
 	ActionRetry         Action = "retry"         // try again later
+	ActionUnlock        Action = "unlock"        // unlock the accounts (passphrase), then retry
+	ActionEditPost      Action = "editPost"      // change the post (a visual is gone), then retry
 )
 
 // Failure codes (stable; the UI translates them).
@@ -121,7 +126,13 @@ const (
 	CodeContent       = "content"      // the post could not be read
 	CodeAccount       = "account"      // the account could not be read
 	CodeHandOffLost   = "handoff_lost" // the network no longer holds a handed-off post, and it did not go out
+	CodeLocked        = "locked"       // the accounts were locked (passphrase not typed) when it was due
+	CodeVisualGone    = "visual_gone"  // a visual of the post was deleted from the library
 )
+
+// Failure.Reason carries only what a network said, for the user to read
+// as such; failures found on this side (a locked vault, a deleted visual)
+// have their own code and sentence, and their detail goes to the log.
 
 // Attempt outcomes.
 const (

@@ -25,13 +25,15 @@ describe('publishing model', () => {
   });
 
   it('has a sentence for every failure code and state, in both languages', () => {
-    const codes = ['revoked', 'invalid_text', 'media_rejected', 'rejected', 'unavailable', 'rate_limited', 'no_publisher', 'content', 'account', 'handoff_lost', 'something-new'];
+    const codes = ['revoked', 'invalid_text', 'media_rejected', 'rejected', 'unavailable', 'rate_limited', 'no_publisher', 'content', 'account', 'handoff_lost', 'locked', 'visual_gone', 'something-new'];
     const states = ['scheduled', 'sending', 'to_verify', 'published', 'failed', 'waiting_network', 'needs_decision', 'handed_off', 'cancelled'] as const;
     for (const tree of [en, fr]) {
       for (const c of codes) expect(typeof lookup(tree, failureKey(c)), failureKey(c)).toBe('string');
       for (const s of states) expect(typeof lookup(tree, stateKey(s)), stateKey(s)).toBe('string');
     }
     expect(failureKey('something-new')).toBe('activity.failure.other');
+    expect(failureKey('locked')).toBe('activity.failure.locked');
+    expect(failureKey('visual_gone')).toBe('activity.failure.visual_gone');
   });
 });
 

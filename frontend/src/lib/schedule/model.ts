@@ -158,7 +158,20 @@ export function toCloseRequest(v: unknown): CloseRequest {
  * the scheduler sends has one, anything else gets the general sentence.
  */
 export function failureKey(code: string): string {
-  const known = ['revoked', 'invalid_text', 'media_rejected', 'rejected', 'unavailable', 'rate_limited', 'no_publisher', 'content', 'account', 'handoff_lost'];
+  const known = [
+    'revoked',
+    'invalid_text',
+    'media_rejected',
+    'rejected',
+    'unavailable',
+    'rate_limited',
+    'no_publisher',
+    'content',
+    'account',
+    'handoff_lost',
+    'locked',
+    'visual_gone',
+  ];
   return `activity.failure.${known.includes(code) ? code : 'other'}`;
 }
 
