@@ -64,6 +64,15 @@ describe('adoptSaved', () => {
     expect(out).toMatchObject({ text: 'typing more', version: 2, updatedAt: '2026-11-23T10:00:00Z' });
     expect(out.variants[0].id).toBe('v9');
   });
+
+  it('takes the status Go stored, unless the user changed it meanwhile', () => {
+    const sent = toPost({ text: 'trop long', status: 'scheduled', version: 3, variants: [{ id: 'v1', accountId: 'm' }] });
+    const saved = toPost({ ...sent, status: 'approved', version: 4 });
+    const typing = { ...sent, text: 'trop long encore' };
+    expect(adoptSaved(typing, saved, sent)).toMatchObject({ status: 'approved', text: 'trop long encore', version: 4 });
+    const changed = { ...sent, status: 'draft' as const };
+    expect(adoptSaved(changed, saved, sent).status).toBe('draft');
+  });
 });
 
 describe('historyKey', () => {

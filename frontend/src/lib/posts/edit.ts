@@ -82,11 +82,18 @@ export function applyFix(v: Variant, fix: Fix): Variant {
   };
 }
 
-/** adoptSaved takes what Go assigned on save (version, stamps, new variant ids) into the draft on screen. */
-export function adoptSaved(draft: Post, saved: Post): Post {
+/**
+ * adoptSaved takes what Go assigned on save (version, stamps, new variant
+ * ids) into the draft on screen. `sent` is what was saved: when Go stored
+ * another status than the one sent (a scheduled post edited into having
+ * problems is kept as approved), the draft takes it, unless the user has
+ * changed the status since.
+ */
+export function adoptSaved(draft: Post, saved: Post, sent: Post = draft): Post {
   const ids = new Map(saved.variants.map((v) => [v.accountId, v.id]));
   return {
     ...draft,
+    status: draft.status === sent.status ? saved.status : draft.status,
     version: saved.version,
     zone: saved.zone,
     createdAt: saved.createdAt,
