@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"syscall"
 
 	"relais/backend/account"
 	"relais/backend/blob"
@@ -89,6 +91,18 @@ var codes = []codeEntry{
 	{context.Canceled, "app.cancelled"},
 }
 
+// fsCodes name what the operating system refused, whatever Relais was
+// doing (exporting, backing up, importing, opening the data folder): the
+// user can act on "the disk is full" or "access refused", not on
+// "something went wrong". Checked after codes, so a feature's own sentence
+// wins. errors_windows.go adds Windows' disk-full numbers.
+var fsCodes = []codeEntry{
+	{fs.ErrPermission, "fs.denied"},
+	{syscall.ENOSPC, "fs.full"},
+	{syscall.EDQUOT, "fs.full"},
+	{syscall.EROFS, "fs.readOnly"},
+}
+
 // FormatError is Wails' ErrorFormatter: it maps a Go error to a UIError,
 // logging the ones the UI can only call "something went wrong".
 func (a *App) FormatError(err error) any {
@@ -105,6 +119,14 @@ func toUIError(err error) UIError {
 		if errors.Is(err, c.err) {
 			ue.Code = c.code
 			break
+		}
+	}
+	if ue.Code == "internal" {
+		for _, c := range fsCodes {
+			if errors.Is(err, c.err) {
+				ue.Code = c.code
+				break
+			}
 		}
 	}
 	var fe *workspace.FieldError

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
+	"syscall"
 	"testing"
 
 	"relais/backend/account"
@@ -65,7 +67,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func TestErrorCodesFile(t *testing.T) {
 	const path = "../frontend/src/lib/error-codes.json"
 	set := map[string]bool{"internal": true}
-	for _, c := range codes {
+	for _, c := range append(codes, fsCodes...) {
 		set[c.code] = true
 	}
 	list := make([]string, 0, len(set))
@@ -83,5 +85,30 @@ func TestErrorCodesFile(t *testing.T) {
 	got, err := os.ReadFile(path)
 	if err != nil || !bytes.Equal(got, want) {
 		t.Errorf("%s is out of date (%v); run go test ./app -run ErrorCodesFile -update", path, err)
+	}
+}
+
+// What the operating system refuses reaches the user as a sentence they can
+// act on, whatever Relais was doing, not as "something went wrong".
+func TestOSRefusalsHaveTheirOwnSentence(t *testing.T) {
+	full := os.WriteFile("/dev/full", []byte("a backup"), 0o600) // Linux's always-full device: a real ENOSPC
+	if full == nil {
+		t.Skip("/dev/full accepted the write")
+	}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("store: backup: %w", full), "fs.full"},
+		{fmt.Errorf("library: export: %w", &fs.PathError{Op: "open", Path: "/media/cle/relais", Err: syscall.EACCES}), "fs.denied"},
+		{fmt.Errorf("posts: export: %w", &os.LinkError{Op: "rename", Old: "a", New: "b", Err: syscall.EPERM}), "fs.denied"},
+		{fmt.Errorf("library: export: %w", &fs.PathError{Op: "open", Path: "/cdrom/x", Err: syscall.EROFS}), "fs.readOnly"},
+		// A feature's own sentence wins over the general one.
+		{fmt.Errorf("%w: %w", store.ErrLocked, syscall.EACCES), "store.locked"},
+		{errors.New("something else"), "internal"},
+	} {
+		if got := toUIError(c.err).Code; got != c.want {
+			t.Errorf("%v: code %q, want %q", c.err, got, c.want)
+		}
 	}
 }

@@ -275,6 +275,9 @@ const en = {
       'Relais is already open, or another program is using its data folder. Close the other window and try again.',
     'store.closed': 'Relais is closing and can no longer save. Restart it to go on.',
     'store.notBackup': 'This file is not a Relais backup.',
+    'fs.denied': 'The system refused Relais access to that file or folder. Choose another folder, or check its permissions.',
+    'fs.full': 'The disk is full, so nothing was written. Free some space, then try again.',
+    'fs.readOnly': 'That folder is on a disk that cannot be written to. Choose another folder.',
     'store.backupTooNew': 'This backup was made by a newer version of Relais. Update Relais to restore it.',
     'store.schemaTooNew':
       'Your data was saved by a newer version of Relais. Update Relais to open it; nothing has been changed.',

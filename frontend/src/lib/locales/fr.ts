@@ -286,6 +286,9 @@ const fr: Messages = {
       'Relais est déjà ouvert, ou un autre programme utilise son dossier de données. Fermez l’autre fenêtre et réessayez.',
     'store.closed': 'Relais est en train de se fermer et ne peut plus enregistrer. Relancez-le pour continuer.',
     'store.notBackup': 'Ce fichier n’est pas une sauvegarde Relais.',
+    'fs.denied': 'Le système a refusé à Relais l’accès à ce fichier ou à ce dossier. Choisissez un autre dossier, ou vérifiez ses autorisations.',
+    'fs.full': 'Le disque est plein\u00a0: rien n’a été écrit. Libérez de la place, puis réessayez.',
+    'fs.readOnly': 'Ce dossier est sur un disque où l’on ne peut pas écrire. Choisissez un autre dossier.',
     'store.backupTooNew':
       'Cette sauvegarde vient d’une version plus récente de Relais. Mettez Relais à jour pour la restaurer.',
     'store.schemaTooNew':
