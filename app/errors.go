@@ -10,6 +10,7 @@ import (
 	"relais/backend/blob"
 	"relais/backend/network"
 	"relais/backend/network/bluesky"
+	"relais/backend/network/oauth"
 	"relais/backend/network/oauthnet"
 	"relais/backend/settings"
 	"relais/backend/store"
@@ -86,6 +87,7 @@ var codes = []codeEntry{
 	{network.ErrNoDevApp, "network.noDevApp"},
 	{network.ErrTimeout, "network.timeout"},
 	{oauthnet.ErrNoAccounts, "network.noAccounts"},
+	{oauth.ErrPortInUse, "network.portInUse"},
 	{bluesky.ErrInvalidServer, "account.invalidServer"},
 	{errBadBase64, "app.badFile"},
 	{context.Canceled, "app.cancelled"},

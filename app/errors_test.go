@@ -15,6 +15,7 @@ import (
 	"relais/backend/account"
 	"relais/backend/blob"
 	"relais/backend/network/bluesky"
+	"relais/backend/network/oauth"
 	"relais/backend/store"
 	"relais/backend/workspace"
 )
@@ -110,5 +111,12 @@ func TestOSRefusalsHaveTheirOwnSentence(t *testing.T) {
 		if got := toUIError(c.err).Code; got != c.want {
 			t.Errorf("%v: code %q, want %q", c.err, got, c.want)
 		}
+	}
+}
+
+func TestTakenRedirectPortNamesThePort(t *testing.T) {
+	ue := toUIError(fmt.Errorf("oauthnet: connect x: %w", &oauth.PortError{Port: 8765}))
+	if ue.Code != "network.portInUse" || ue.Info["port"] != 8765 {
+		t.Fatalf("toUIError = %+v, want network.portInUse with port 8765", ue)
 	}
 }

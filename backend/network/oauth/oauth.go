@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -36,9 +37,25 @@ type Loopback struct {
 	redirect string
 }
 
+// ErrPortInUse is what Listen returns, as a *PortError, when the fixed port
+// a developer app's redirect URL names is taken by another program.
+var ErrPortInUse = errors.New("oauth: the redirect port is in use")
+
+// PortError names the port that was taken.
+type PortError struct{ Port int }
+
+func (e *PortError) Error() string { return fmt.Sprintf("%v: %d", ErrPortInUse, e.Port) }
+func (e *PortError) Unwrap() error { return ErrPortInUse }
+
+// ErrorInfo is what the user's sentence shows.
+func (e *PortError) ErrorInfo() map[string]any { return map[string]any{"port": e.Port} }
+
 // Listen starts a loopback listener on port (0: any free port).
 func Listen(port int) (*Loopback, error) {
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if port != 0 && addrInUse(err) {
+		return nil, &PortError{Port: port}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("oauth: loopback listener: %w", err)
 	}
@@ -295,4 +312,11 @@ func shortCode(code string) string {
 		}
 	}
 	return code
+}
+
+// addrInUse reports a port already taken: EADDRINUSE, or Windows'
+// WSAEADDRINUSE (10048), which does not match it.
+func addrInUse(err error) bool {
+	var errno syscall.Errno
+	return errors.As(err, &errno) && (errno == syscall.EADDRINUSE || errno == 10048)
 }

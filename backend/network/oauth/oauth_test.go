@@ -323,3 +323,25 @@ func TestMapError(t *testing.T) {
 		t.Errorf("MapError(cancelled) = %v; want context.Canceled", got)
 	}
 }
+
+// A developer app's fixed redirect port taken by another program is said
+// as such, with the port, so the user can change it or close the other
+// program.
+func TestListenOnATakenPort(t *testing.T) {
+	other, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	port := other.Addr().(*net.TCPAddr).Port
+	_, err = Listen(port)
+	var pe *PortError
+	if !errors.Is(err, ErrPortInUse) || !errors.As(err, &pe) || pe.Port != port || pe.ErrorInfo()["port"] != port {
+		t.Fatalf("Listen(%d) while taken = %v, want a *PortError for that port", port, err)
+	}
+	lb, err := Listen(0)
+	if err != nil {
+		t.Fatalf("Listen(0): %v", err)
+	}
+	lb.Close()
+}

@@ -308,6 +308,7 @@ const en = {
     'network.protocol': 'The network gave an answer Relais does not understand. Try again later.',
     'network.noDevApp': 'This network needs your developer app. Add its keys in Settings first.',
     'network.noAccounts': 'No Page, channel or account is linked to this login. Check the account you signed in with.',
+    'network.portInUse': 'Port {{port}}, set for this network’s developer app, is used by another program. Close that program, or change the port in Settings › Developer apps and in the app’s redirect URL at the network.',
     'network.timeout': 'The authorization was not finished in time. Start again.',
     'app.badFile': 'This file could not be read. Try another one.',
     'app.cancelled': 'Cancelled.',

@@ -320,6 +320,7 @@ const fr: Messages = {
     'network.protocol': 'Le réseau a renvoyé une réponse que Relais ne comprend pas. Réessayez plus tard.',
     'network.noDevApp': 'Ce réseau a besoin de votre application développeur. Ajoutez d’abord ses clés dans les Réglages.',
     'network.noAccounts': 'Aucune Page, chaîne ou compte n’est lié à cette connexion. Vérifiez le compte avec lequel vous vous êtes connecté.',
+    'network.portInUse': 'Le port {{port}}, choisi pour l’application développeur de ce réseau, est utilisé par un autre programme. Fermez ce programme, ou changez le port dans Réglages › Applications développeur et dans l’URL de redirection de l’application chez le réseau.',
     'network.timeout': 'L’autorisation n’a pas été terminée à temps. Recommencez.',
     'app.badFile': 'Ce fichier n’a pas pu être lu. Essayez-en un autre.',
     'app.cancelled': 'Annulé.',
