@@ -13,6 +13,7 @@ func init() {
 		codeEntry{library.ErrUnsupported, "library.unsupported"},
 		codeEntry{library.ErrTooManyPixels, "library.tooManyPixels"},
 		codeEntry{library.ErrCorrupt, "library.corrupt"},
+		codeEntry{library.ErrStoredDamaged, "library.storedDamaged"},
 		codeEntry{library.ErrTooLarge, "library.tooLarge"},
 		codeEntry{library.ErrUnreadable, "library.unreadable"},
 		codeEntry{library.ErrInUse, "library.inUse"},

@@ -73,6 +73,9 @@ var (
 	ErrTooManyPixels = errors.New("library: too many pixels")
 	// ErrCorrupt is returned for a truncated or damaged picture.
 	ErrCorrupt = errors.New("library: damaged or truncated picture")
+	// ErrStoredDamaged is returned, in a *FileError naming the visual, when
+	// a stored original no longer decodes (damaged on disk since import).
+	ErrStoredDamaged = errors.New("library: the stored picture is damaged")
 	// ErrTooLarge is returned for a file over MaxFileBytes.
 	ErrTooLarge = errors.New("library: file too large")
 	// ErrUnreadable is returned when a file cannot be read from disk.

@@ -162,9 +162,13 @@ func (l *Library) Renditions(ctx context.Context, id string, presets []string, b
 	}
 	pic, err := rendition.Open(data, a.Orient)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, a.Name, err)
+		return nil, &FileError{Name: a.Name, Err: fmt.Errorf("%w: %v", ErrStoredDamaged, err)}
 	}
 	outs, err := rendition.Render(ctx, pic, jobs, bg)
+	if errors.Is(err, rendition.ErrDecode) {
+		// It decoded at import: the stored copy has been damaged since.
+		return nil, &FileError{Name: a.Name, Err: fmt.Errorf("%w: %v", ErrStoredDamaged, err)}
+	}
 	if err != nil {
 		return nil, err
 	}

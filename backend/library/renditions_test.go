@@ -3,6 +3,7 @@ package library
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -170,5 +171,30 @@ func TestRenditionUpscales(t *testing.T) {
 	cfg, _ := jpeg.DecodeConfig(bytes.NewReader(out[0].Data))
 	if cfg.Width != 1280 || cfg.Height != 720 {
 		t.Errorf("upscaled to %d×%d; want 1280×720", cfg.Width, cfg.Height)
+	}
+}
+
+// A stored original damaged on disk after its import (a disk fault, a
+// tool that touched the data folder) is named, and said to be the stored
+// copy, not a file that "was not imported".
+func TestRenditionsOfADamagedStoredOriginal(t *testing.T) {
+	l, _ := openLib(t)
+	ctx := context.Background()
+	a, _ := importOne(t, l, "ws", "terrasse.png", readTestdata(t, "focal.png"))
+	path, err := l.blobs.Path(a.Blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data[:len(data)/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Renditions(ctx, a.ID, nil, "")
+	var fe *FileError
+	if !errors.Is(err, ErrStoredDamaged) || !errors.As(err, &fe) || fe.ErrorInfo()["name"] != "terrasse.png" {
+		t.Fatalf("Renditions of a truncated stored original = %v, want ErrStoredDamaged naming terrasse.png", err)
 	}
 }

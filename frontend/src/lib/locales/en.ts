@@ -324,6 +324,7 @@ const en = {
     'library.unknownPreset': 'This network format is not known.',
     'library.overBudget': 'This visual cannot be made small enough for the network’s file-size limit.',
     'library.fileMissing': 'A stored file of this visual is missing. Import it again.',
+    'library.storedDamaged': 'The stored copy of “{{name}}” is damaged on disk and can no longer be read. Import the picture again.',
     'library.importNotFound': 'This import has already finished.',
     'schedule.notFound': 'This publication no longer exists. Its post may have been deleted or taken off the plan.',
     'schedule.started': 'This publication has started or already gone out, so it can no longer be changed.',

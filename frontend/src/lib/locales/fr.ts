@@ -336,6 +336,7 @@ const fr: Messages = {
     'library.unknownPreset': 'Ce format de réseau est inconnu.',
     'library.overBudget': 'Ce visuel ne peut pas être assez allégé pour la limite de taille du réseau.',
     'library.fileMissing': 'Un fichier enregistré de ce visuel manque. Importez-le à nouveau.',
+    'library.storedDamaged': 'La copie enregistrée de «\u00a0{{name}}\u00a0» est abîmée sur le disque et ne peut plus être lue. Importez l’image à nouveau.',
     'library.importNotFound': 'Cet import est déjà terminé.',
     'schedule.notFound': 'Cet envoi n’existe plus : la publication a peut-être été supprimée ou retirée du planning.',
     'schedule.started': 'Cet envoi est en cours ou déjà fait : il ne peut plus être modifié.',
