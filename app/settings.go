@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -107,7 +108,7 @@ func (f *Settings) SaveBackupAs() (Backup, error) {
 	ctx := f.a.context()
 	path, err := runtime.SaveFileDialog(ctx, runtime.SaveDialogOptions{
 		DefaultFilename: "relais-" + time.Now().Format("2006-01-02") + store.BackupExt,
-		Filters:         []runtime.FileFilter{{DisplayName: "Relais backup", Pattern: "*" + store.BackupExt}},
+		Filters:         []runtime.FileFilter{f.a.backupFilter(ctx)},
 	})
 	if err != nil || path == "" {
 		return Backup{}, err
@@ -124,8 +125,9 @@ func (f *Settings) SaveBackupAs() (Backup, error) {
 // ChooseBackupFile asks the user for a backup file to restore; "" means
 // cancelled.
 func (f *Settings) ChooseBackupFile() (string, error) {
-	return runtime.OpenFileDialog(f.a.context(), runtime.OpenDialogOptions{
-		Filters: []runtime.FileFilter{{DisplayName: "Relais backup", Pattern: "*" + store.BackupExt}},
+	ctx := f.a.context()
+	return runtime.OpenFileDialog(ctx, runtime.OpenDialogOptions{
+		Filters: []runtime.FileFilter{f.a.backupFilter(ctx)},
 	})
 }
 
@@ -154,4 +156,14 @@ func (f *Settings) OpenDataFolder() {
 	if dir := f.a.DataDir(); dir != "" {
 		runtime.BrowserOpenURL(f.a.context(), "file://"+filepath.ToSlash(dir))
 	}
+}
+
+// backupFilter is the file dialog's filter for backups, named in the
+// language the user reads Relais in (the OS draws the dialog itself).
+func (a *App) backupFilter(ctx context.Context) runtime.FileFilter {
+	name := "Relais backup"
+	if a.uiLang(ctx) == "fr" {
+		name = "Sauvegarde Relais"
+	}
+	return runtime.FileFilter{DisplayName: name, Pattern: "*" + store.BackupExt}
 }
