@@ -103,6 +103,15 @@ export function errorInfo(e: AppError, l: Lang): Record<string, unknown> {
     case 'workspace.pillarSharesOver':
       if (info.total !== undefined) info.total = formatPercent(num(info.total), l);
       break;
+    case 'post.csvHeader':
+      // Go names the missing columns by their internal (English) names;
+      // a French user is told the French headers Relais reads.
+      if (typeof info.missing === 'string')
+        info.missing = info.missing
+          .split(', ')
+          .map((c) => i18n.t(`csvColumn.${c}`, { lng: l, defaultValue: c }) as string)
+          .join(', ');
+      break;
   }
   // Waits (too many wrong passphrases, rate limits) pluralise on seconds.
   if (info.seconds !== undefined && info.count === undefined) info.count = num(info.seconds);

@@ -107,6 +107,12 @@ describe('errorText', () => {
     expect(errorText(over, 'en')).toContain('add up to 135%');
   });
 
+  it('names the missing CSV columns in the user’s language', () => {
+    const e = new AppError('post.csvHeader', '', { file: 'plan.csv', missing: 'accounts, text' });
+    expect(plain(errorText(e, 'fr'))).toContain('il manque : comptes, texte.');
+    expect(errorText(e, 'en')).toContain('missing: accounts, text.');
+  });
+
   it('picks the plural form from the limit', () => {
     expect(errorText(new AppError('workspace.tooLong', 'name', { max: 80 }), 'en')).toBe(
       'This is too long: 80 characters at most.',

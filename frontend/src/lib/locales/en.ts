@@ -250,6 +250,8 @@ const en = {
     quit: 'Quit Relais',
     help: 'Your data has not been changed.',
   },
+  // The CSV plan's required columns, as the header-error sentence names them.
+  csvColumn: { date: 'date', accounts: 'accounts', text: 'text' },
   errors: {
     internal: 'Something went wrong. Please try again; if it happens again, restart Relais.',
     'workspace.notFound': 'This client no longer exists. It may have been deleted.',

@@ -254,6 +254,8 @@ const fr: Messages = {
     quit: 'Quitter Relais',
     help: 'Vos données n’ont pas été modifiées.',
   },
+  // Les colonnes obligatoires d’un plan CSV, telles que la phrase d’erreur les nomme.
+  csvColumn: { date: 'date', accounts: 'comptes', text: 'texte' },
   errors: {
     internal: 'Une erreur inattendue s’est produite. Réessayez\u00a0; si cela se reproduit, redémarrez Relais.',
     'workspace.notFound': 'Ce client n’existe plus. Il a peut-être été supprimé.',
