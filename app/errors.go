@@ -105,6 +105,16 @@ var fsCodes = []codeEntry{
 	{syscall.EROFS, "fs.readOnly"},
 }
 
+// firstMatch is the code of the first entry err is.
+func firstMatch(list []codeEntry, err error) (string, bool) {
+	for _, c := range list {
+		if errors.Is(err, c.err) {
+			return c.code, true
+		}
+	}
+	return "", false
+}
+
 // FormatError is Wails' ErrorFormatter: it maps a Go error to a UIError,
 // logging the ones the UI can only call "something went wrong".
 func (a *App) FormatError(err error) any {
@@ -117,19 +127,10 @@ func (a *App) FormatError(err error) any {
 
 func toUIError(err error) UIError {
 	ue := UIError{Code: "internal"}
-	for _, c := range codes {
-		if errors.Is(err, c.err) {
-			ue.Code = c.code
-			break
-		}
-	}
-	if ue.Code == "internal" {
-		for _, c := range fsCodes {
-			if errors.Is(err, c.err) {
-				ue.Code = c.code
-				break
-			}
-		}
+	if c, ok := firstMatch(codes, err); ok {
+		ue.Code = c
+	} else if c, ok := firstMatch(fsCodes, err); ok {
+		ue.Code = c
 	}
 	var fe *workspace.FieldError
 	if errors.As(err, &fe) {
